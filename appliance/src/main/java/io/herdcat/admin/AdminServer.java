@@ -1,0 +1,95 @@
+package io.herdcat.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.herdcat.config.NodeConfig;
+import io.herdcat.node.NodeStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API of a node, on its own port (127.0.0.1 by default): {@code GET /status} and
+ * {@code GET /health} (readiness: 503 until every webapp is deployed and while stopping) and
+ * {@code GET /health/live} (liveness).
+ */
+public final class AdminServer {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final String JSON = "application/json";
+
+    private final NodeConfig.Endpoint endpoint;
+    private final Supplier<NodeStatus> status;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public AdminServer(NodeConfig.Endpoint endpoint, Supplier<NodeStatus> status) {
+        this.endpoint = endpoint;
+        this.status = status;
+    }
+
+    /** Binds the port and starts answering. */
+    public void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(endpoint.address(), endpoint.port()), 64);
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "admin-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+                send(exchange, 405, JSON, "{\"error\":\"method not allowed\"}");
+                return;
+            }
+            NodeStatus s = status.get();
+            switch (path) {
+                case "/status" -> send(exchange, 200, JSON, JsonWriter.write(StatusJson.status(s, port(), Instant.now())));
+                case "/health" -> send(exchange, s.ready() ? 200 : 503, JSON, JsonWriter.write(StatusJson.health(s)));
+                case "/health/live" -> send(exchange, 200, JSON, "{\"status\":\"UP\"}");
+                default -> send(exchange, 404, JSON, "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("admin request {} failed", exchange.getRequestURI(), e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.herdcat.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Gathers the raw text of every setting from the properties file, then the environment, then the
+ * flags; a later source wins. Unknown keys and unknown {@code HERDCAT_*} variables are mistakes, not
+ * silently ignored typos.
+ */
+public final class ConfigSources {
+    static final String DEFAULT_FILE = "herdcat.properties";
+    private static final String ENV_PREFIX = "HERDCAT_";
+
+    private ConfigSources() {
+    }
+
+    /**
+     * @param flags      flag values the user gave, by setting
+     * @param env        the process environment
+     * @param workingDir folder in which the default {@code herdcat.properties} is looked for
+     */
+    public static Map<Setting, RawValue> gather(Map<Setting, String> flags, Map<String, String> env, Path workingDir) {
+        Map<Setting, RawValue> fromEnv = fromEnvironment(env);
+        Map<Setting, RawValue> fromFlags = new EnumMap<>(Setting.class);
+        flags.forEach((s, text) -> fromFlags.put(s, new RawValue(s, text, "flag " + s.flag())));
+
+        RawValue configFile = fromFlags.getOrDefault(Setting.CONFIG, fromEnv.get(Setting.CONFIG));
+        Map<Setting, RawValue> merged = new EnumMap<>(Setting.class);
+        merged.putAll(fromFile(configFile, workingDir));
+        merged.putAll(fromEnv);
+        merged.putAll(fromFlags);
+        return merged;
+    }
+
+    private static Map<Setting, RawValue> fromEnvironment(Map<String, String> env) {
+        Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
+        env.forEach((name, text) -> {
+            if (!name.startsWith(ENV_PREFIX)) {
+                return;
+            }
+            Setting s = Setting.byEnvVar(name).orElseThrow(() -> new ConfigException(
+                    "unknown environment variable " + name + ": unset it, or see --help for the settings"));
+            values.put(s, new RawValue(s, text.trim(), "environment " + name));
+        });
+        return values;
+    }
+
+    private static Map<Setting, RawValue> fromFile(RawValue configFile, Path workingDir) {
+        Path file;
+        if (configFile != null) {
+            file = workingDir.resolve(configFile.text());
+            if (!Files.isRegularFile(file)) {
+                throw ConfigException.of(configFile, "file " + file + " does not exist; fix the path or leave it out");
+            }
+        } else {
+            file = workingDir.resolve(DEFAULT_FILE);
+            if (!Files.isRegularFile(file)) {
+                return Map.of();
+            }
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
+        }
+        Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
+        for (String key : props.stringPropertyNames()) {
+            Setting s = Setting.byKey(key)
+                    .filter(k -> k != Setting.CONFIG)
+                    .orElseThrow(() -> new ConfigException("unknown key '" + key + "' in " + file
+                            + ": remove it, or see --help for the keys"));
+            values.put(s, new RawValue(s, props.getProperty(key).trim(), file.getFileName().toString()));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,115 @@
+package io.herdcat.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting a node understands, documented once. Each has three spellings that all mean the
+ * same: a key in {@code herdcat.properties} ({@code http.port}), an environment variable
+ * ({@code HERDCAT_HTTP_PORT}) and a flag ({@code --http-port}). Precedence: file &lt; env &lt; flag.
+ */
+public enum Setting {
+    CONFIG("config", "FILE", null,
+            "Properties file to read settings from (default: ./herdcat.properties when it exists)."),
+    NAME("name", "NAME", null,
+            "Node name, also the Engine jvmRoute that sticky sessions follow "
+                    + "(default: the short host name, with -N appended for --port-offset N)."),
+    WEBAPPS("webapps", "DIR", "webapps",
+            "Folder of WARs and exploded webapps: dropped in = deployed, replaced = redeployed, "
+                    + "deleted = undeployed. Several nodes on one host may share it."),
+    WORK_DIR("work.dir", "DIR", null,
+            "Folder for this node's compiled JSPs and temporary files (default: work/<name>)."),
+    DEPLOY_SCAN_INTERVAL("deploy.scan.interval", "DURATION", "5s",
+            "How often the webapps folder is checked for added, changed or removed webapps."),
+    HTTP_ADDRESS("http.address", "ADDR", "0.0.0.0", "Address the HTTP/1.1 connector listens on."),
+    HTTP_PORT("http.port", "PORT", "8080", "HTTP/1.1 connector port (0 = any free port)."),
+    AJP_ADDRESS("ajp.address", "ADDR", "0.0.0.0", "Address the AJP/1.3 connector listens on."),
+    AJP_PORT("ajp.port", "PORT", "8009", "AJP/1.3 connector port (0 = any free port)."),
+    AJP_SECRET("ajp.secret", "SECRET", null,
+            "Secret every AJP request must carry (mod_jk: secret=, mod_proxy_ajp: secret=). "
+                    + "Default: derived from the cluster secret, or generated at random for each start."),
+    ADMIN_ADDRESS("admin.address", "ADDR", "127.0.0.1", "Address of the admin API (/status, /health)."),
+    ADMIN_PORT("admin.port", "PORT", "9080", "Admin API port (0 = any free port)."),
+    PORT_OFFSET("port.offset", "N", "0",
+            "Added to every node port (HTTP, AJP, admin, Tribes, JGroups) so several nodes run on one host."),
+    SHUTDOWN_TIMEOUT("shutdown.timeout", "DURATION", "30s",
+            "On SIGTERM, how long in-flight requests may take to finish before the node stops anyway."),
+    ACCESS_LOG("access.log", "BOOL", "true", "Log one line per request (logger herdcat.access)."),
+    READY_FILE("ready.file", "FILE", null,
+            "When started, write this node's name, pid and actual ports to FILE as JSON (for scripts and tests)."),
+    CLUSTER("cluster", "NAME", "herdcat", "Cluster name; only nodes with the same name join. [takes effect with clustering]"),
+    PEERS("peers", "HOST:PORT,...", null,
+            "Static list of cluster peers instead of multicast discovery. [takes effect with clustering]"),
+    DISCOVERY_DIR("discovery.dir", "DIR", null,
+            "Shared folder for discovery on one host. [takes effect with clustering]"),
+    TRIBES_PORT("tribes.port", "PORT", "4000", "Session replication port. [takes effect with clustering]"),
+    JGROUPS_PORT("jgroups.port", "PORT", "7800", "Cluster membership port. [takes effect with clustering]"),
+    SECRET_FILE("secret.file", "FILE", null,
+            "File holding the cluster secret shared by every node; the AJP secret is derived from it."),
+    FRONT_PORT("front.port", "PORT", "80",
+            "Port of the cluster's HTTP front; never shifted by port.offset. [takes effect with the dispatcher]"),
+    DISPATCHER("dispatcher", "auto|always|never", "auto",
+            "Whether this node may run the dispatcher front. [takes effect with the dispatcher]"),
+    USER("user", "USER", null,
+            "Drop root privileges to USER once ports are bound. [takes effect with the dispatcher]"),
+    PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);
+
+    private final String key;
+    private final String label;
+    private final String defaultValue;
+    private final String description;
+    private final boolean hidden;
+
+    Setting(String key, String label, String defaultValue, String description) {
+        this(key, label, defaultValue, description, false);
+    }
+
+    Setting(String key, String label, String defaultValue, String description, boolean hidden) {
+        this.key = key;
+        this.label = label;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.hidden = hidden;
+    }
+
+    /** Key in the properties file, e.g. {@code http.port}. */
+    public String key() {
+        return key;
+    }
+
+    /** Command-line flag, e.g. {@code --http-port}. */
+    public String flag() {
+        return "--" + key.replace('.', '-');
+    }
+
+    /** Environment variable, e.g. {@code HERDCAT_HTTP_PORT}. */
+    public String envVar() {
+        return "HERDCAT_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The default as text, or null when it is computed or absent. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean hidden() {
+        return hidden;
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    public static Optional<Setting> byEnvVar(String name) {
+        return Arrays.stream(values()).filter(s -> s.envVar().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,65 @@
+package io.herdcat.launcher;
+
+import io.herdcat.config.Setting;
+import io.herdcat.node.Versions;
+import java.util.EnumMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/** The command line: {@code herdcat [SETTINGS]} runs a node, {@code herdcat demo [SETTINGS]} the demo. */
+final class CommandLineSpec {
+    static final String DEMO = "demo";
+
+    private CommandLineSpec() {
+    }
+
+    static CommandLine build() {
+        CommandSpec root = CommandSpec.create()
+                .name("herdcat")
+                .version("Herdcat " + Versions.herdcat() + " (Tomcat " + Versions.tomcat() + ")")
+                .mixinStandardHelpOptions(true);
+        root.usageMessage()
+                .description("Runs one Herdcat node: an embedded Tomcat serving the webapps folder, "
+                        + "with an AJP connector for the cluster's front and an admin API.",
+                        "Every setting is also a key in herdcat.properties and a HERDCAT_* environment variable; "
+                                + "precedence: file < environment < flag.")
+                .footer("", "Exit codes: 0 stopped normally, 1 runtime failure, 2 bad configuration or usage.");
+        addSettings(root);
+
+        CommandSpec demo = CommandSpec.create().name(DEMO).mixinStandardHelpOptions(true);
+        demo.usageMessage().description(
+                "Starts two nodes on this host (port offsets N and N+1, names node1 and node2) serving the "
+                        + "webapps folder, streams their logs, and stops both on Ctrl-C. "
+                        + "Other settings are passed to both nodes.");
+        addSettings(demo);
+        root.addSubcommand(DEMO, demo);
+        return new CommandLine(root);
+    }
+
+    private static void addSettings(CommandSpec spec) {
+        for (Setting s : Setting.values()) {
+            String where = " (" + s.key() + ", " + s.envVar()
+                    + (s.defaultValue() == null ? "" : "; default " + s.defaultValue()) + ")";
+            spec.addOption(OptionSpec.builder(s.flag())
+                    .paramLabel(s.label())
+                    .type(String.class)
+                    .hidden(s.hidden())
+                    .description(s.description() + where)
+                    .build());
+        }
+    }
+
+    /** The settings given as flags in this (sub)command's parse result. */
+    static Map<Setting, String> flags(ParseResult result) {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            if (result.hasMatchedOption(s.flag())) {
+                flags.put(s, result.matchedOptionValue(s.flag(), ""));
+            }
+        }
+        return flags;
+    }
+}

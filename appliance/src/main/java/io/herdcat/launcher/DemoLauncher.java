@@ -1,0 +1,199 @@
+package io.herdcat.launcher;
+
+import io.herdcat.config.ConfigSources;
+import io.herdcat.config.NodeConfig;
+import io.herdcat.config.Setting;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code herdcat demo}: the seed layout on one host. Two node processes (port offsets N and N+1,
+ * names node1 and node2) serve the same webapps folder; their logs are streamed with a prefix; Ctrl-C
+ * stops both. If a node exits on its own, the demo stops the other and exits with its code.
+ */
+final class DemoLauncher {
+    /** The JVM flags the README recommends for a node; the demo uses them for its children. */
+    static final List<String> NODE_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-Xss512k");
+    private static final int NODES = 2;
+    private static final Pattern PORT = Pattern.compile("\"(httpPort|ajpPort|adminPort)\":(\\d+)");
+
+    private final Map<Setting, String> flags;
+    private final Path workingDir;
+    private final PrintStream out = System.out;
+
+    DemoLauncher(Map<Setting, String> flags, Path workingDir) {
+        this.flags = flags;
+        this.workingDir = workingDir;
+    }
+
+    int run() {
+        List<Map<Setting, String>> nodeFlags = new ArrayList<>();
+        Path runDir = tempDir();
+        int firstOffset = checked(flags).portOffset();
+        for (int i = 0; i < NODES; i++) {
+            Map<Setting, String> f = new EnumMap<>(flags);
+            f.put(Setting.NAME, "node" + (i + 1));
+            f.put(Setting.PORT_OFFSET, Integer.toString(firstOffset + i));
+            f.put(Setting.READY_FILE, runDir.resolve("node" + (i + 1) + ".json").toString());
+            f.put(Setting.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+            PortCheck.requireFree(checked(f).endpoints());
+            nodeFlags.add(f);
+        }
+
+        ShutdownSignal shutdown = new ShutdownSignal().onSignals();
+        List<Process> nodes = new ArrayList<>();
+        int[] exitCode = {Main.OK};
+        for (Map<Setting, String> f : nodeFlags) {
+            Process p = start(f);
+            String name = f.get(Setting.NAME);
+            nodes.add(p);
+            p.onExit().thenRun(() -> {
+                if (exitCode[0] == Main.OK && p.exitValue() != 0) {
+                    exitCode[0] = p.exitValue();
+                }
+                shutdown.trigger(name + " exited with code " + p.exitValue());
+            });
+        }
+        Thread banner = new Thread(() -> printBannerWhenReady(nodeFlags, nodes), "demo-banner");
+        banner.setDaemon(true);
+        banner.start();
+
+        try {
+            String why = shutdown.await();
+            out.println("demo | stopping both nodes (" + why + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopAll(nodes);
+        deleteQuietly(runDir);
+        return exitCode[0];
+    }
+
+    private NodeConfig checked(Map<Setting, String> nodeFlags) {
+        return NodeConfig.from(ConfigSources.gather(nodeFlags, System.getenv(), workingDir), "node", workingDir);
+    }
+
+    private Process start(Map<Setting, String> nodeFlags) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(NODE_JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        nodeFlags.forEach((s, v) -> {
+            cmd.add(s.flag());
+            cmd.add(v);
+        });
+        String prefix = nodeFlags.get(Setting.NAME) + " | ";
+        try {
+            Process p = new ProcessBuilder(cmd).directory(workingDir.toFile()).redirectErrorStream(true).start();
+            Thread pump = new Thread(() -> pump(p, prefix), prefix.trim() + "-log");
+            pump.setDaemon(true);
+            pump.start();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a node process: " + cmd, e);
+        }
+    }
+
+    private void pump(Process p, String prefix) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.println(prefix + line);
+            }
+        } catch (IOException e) {
+            out.println(prefix + "(log stream closed: " + e.getMessage() + ")");
+        }
+    }
+
+    private void printBannerWhenReady(List<Map<Setting, String>> nodeFlags, List<Process> nodes) {
+        List<Map<String, Integer>> ports = new ArrayList<>();
+        try {
+            for (Map<Setting, String> f : nodeFlags) {
+                Path ready = Path.of(f.get(Setting.READY_FILE));
+                while (!Files.exists(ready)) {
+                    if (nodes.stream().anyMatch(p -> !p.isAlive())) {
+                        return;
+                    }
+                    Thread.sleep(100);
+                }
+                ports.add(readPorts(ready));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (IOException e) {
+            out.println("demo | cannot read a ready file: " + e.getMessage());
+            return;
+        }
+        StringBuilder b = new StringBuilder("\ndemo | Herdcat demo: two nodes serving ")
+                .append(workingDir.resolve(flags.getOrDefault(Setting.WEBAPPS, "webapps")).normalize()).append('\n');
+        for (int i = 0; i < NODES; i++) {
+            Map<String, Integer> p = ports.get(i);
+            b.append(String.format("demo |   %-6s  http://127.0.0.1:%d/session-demo/   AJP %d   admin http://127.0.0.1:%d/status%n",
+                    nodeFlags.get(i).get(Setting.NAME), p.get("httpPort"), p.get("ajpPort"), p.get("adminPort")));
+        }
+        int http1 = ports.get(0).get("httpPort");
+        b.append("demo | Try: open http://127.0.0.1:").append(http1).append("/session-demo/ and add a value, or\n")
+                .append("demo |   curl -c jar.txt -b jar.txt 'http://127.0.0.1:").append(http1)
+                .append("/session-demo/session.json?name=color&value=blue'\n")
+                .append("demo | Ctrl-C stops both nodes.\n");
+        out.println(b);
+    }
+
+    private static Map<String, Integer> readPorts(Path ready) throws IOException {
+        Map<String, Integer> ports = new HashMap<>();
+        Matcher m = PORT.matcher(Files.readString(ready));
+        while (m.find()) {
+            ports.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        return ports;
+    }
+
+    private static void stopAll(List<Process> nodes) {
+        nodes.forEach(Process::destroy);
+        for (Process p : nodes) {
+            try {
+                if (!p.waitFor(40, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temp folder left behind is harmless
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("herdcat-demo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.herdcat.launcher;
+
+import io.herdcat.config.ConfigException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code java -jar herdcat.jar [SETTINGS]} runs a node; {@code java -jar herdcat.jar demo} runs the
+ * two-node demo. A configuration mistake prints one line naming the setting and exits with 2.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        PrintStream err = System.err;
+        Path workingDir = Path.of("").toAbsolutePath();
+        try {
+            CommandLine cli = CommandLineSpec.build();
+            ParseResult parsed = cli.parseArgs(args);
+            if (CommandLine.printHelpIfRequested(parsed)) {
+                return OK;
+            }
+            ParseResult demo = parsed.subcommand();
+            if (demo != null) {
+                return new DemoLauncher(CommandLineSpec.flags(demo), workingDir).run();
+            }
+            return new NodeLauncher(CommandLineSpec.flags(parsed), System.getenv(), workingDir).run();
+        } catch (ParameterException e) {
+            err.println("herdcat: " + e.getMessage() + " (see herdcat --help)");
+            return BAD_CONFIG;
+        } catch (ConfigException e) {
+            err.println("herdcat: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.herdcat.launcher;
+
+import io.herdcat.admin.AdminServer;
+import io.herdcat.config.AjpSecret;
+import io.herdcat.config.ConfigSources;
+import io.herdcat.config.NodeConfig;
+import io.herdcat.config.Setting;
+import io.herdcat.node.TomcatNode;
+import io.herdcat.node.Versions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), open
+ * the admin port, start Tomcat, announce readiness, then wait for SIGTERM and stop gracefully.
+ */
+final class NodeLauncher {
+    private final Map<Setting, String> flags;
+    private final Map<String, String> env;
+    private final Path workingDir;
+
+    NodeLauncher(Map<Setting, String> flags, Map<String, String> env, Path workingDir) {
+        this.flags = flags;
+        this.env = env;
+        this.workingDir = workingDir;
+    }
+
+    int run() {
+        long t0 = System.nanoTime();
+        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), hostName(), workingDir);
+        PortCheck.requireFree(config.endpoints());
+        ShutdownSignal shutdown = new ShutdownSignal().onSignals().onParentExit(config.parentPid());
+        routeLogging(config.name());
+        Logger log = LoggerFactory.getLogger(NodeLauncher.class);
+        log.info("Starting node {} (Herdcat {}, Tomcat {}), webapps {}", config.name(), Versions.herdcat(),
+                Versions.tomcat(), config.webapps());
+        if (config.ajpSecret().source() == AjpSecret.Source.GENERATED) {
+            log.info("AJP secret generated for this start: no front can forward to this node until ajp.secret "
+                    + "or secret.file is set");
+        }
+
+        TomcatNode node = new TomcatNode(config);
+        AdminServer admin = new AdminServer(config.admin(), node::status);
+        try {
+            admin.start();
+        } catch (BindException e) {
+            throw PortCheck.inUse(config.admin());
+        } catch (IOException e) {
+            log.error("Cannot open the admin port: {}", e.toString());
+            return Main.FAILED;
+        }
+        try {
+            node.start();
+            if (config.readyFile() != null) {
+                ReadyFile.write(config.readyFile(), config.name(), node.httpPort(), node.ajpPort(), admin.port());
+            }
+        } catch (Exception e) {
+            log.error("Node {} failed to start", config.name(), e);
+            admin.stop();
+            return Main.FAILED;
+        }
+        log.info("Started node {} in {} ms: HTTP {}:{}, AJP {}:{}, admin http://{}:{}/status", config.name(),
+                (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
+                config.ajp().address().getHostAddress(), node.ajpPort(),
+                config.admin().address().getHostAddress(), admin.port());
+
+        try {
+            String why = shutdown.await();
+            log.info("Stopping node {} ({})", config.name(), why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        node.stop(config.shutdownTimeout());
+        admin.stop();
+        log.info("Stopped node {}", config.name());
+        return Main.OK;
+    }
+
+    /** Logback gets the node name for every line; Tomcat's java.util.logging goes through SLF4J too. */
+    private static void routeLogging(String nodeName) {
+        System.setProperty("herdcat.node", nodeName);
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    private static String hostName() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask the resolver below
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "node";
+        }
+    }
+}

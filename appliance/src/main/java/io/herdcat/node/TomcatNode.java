@@ -1,0 +1,192 @@
+package io.herdcat.node;
+
+import io.herdcat.config.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.catalina.Container;
+import org.apache.catalina.Context;
+import org.apache.catalina.Host;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Manager;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.startup.HostConfig;
+import org.apache.catalina.startup.Tomcat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Tomcat of one node: an HTTP/1.1 and an AJP/1.3 connector, an Engine whose jvmRoute is
+ * the node name, and a Host that deploys whatever is in the webapps folder with Tomcat's own
+ * {@link HostConfig} (deploy, redeploy, undeploy, {@code app##2.war} parallel deployment).
+ */
+public final class TomcatNode {
+    private static final Logger LOG = LoggerFactory.getLogger(TomcatNode.class);
+
+    private final NodeConfig config;
+    private final RequestStatsValve stats = new RequestStatsValve();
+    private volatile NodeState state = NodeState.NEW;
+    private volatile Instant startedAt;
+    private Tomcat tomcat;
+    private Host host;
+    private Connector http;
+    private Connector ajp;
+
+    public TomcatNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts Tomcat and deploys the webapps folder; on failure stops what had started. */
+    public synchronized void start() throws LifecycleException {
+        if (state != NodeState.NEW) {
+            throw new IllegalStateException("node already " + state);
+        }
+        state = NodeState.STARTING;
+        try {
+            Files.createDirectories(config.workDir());
+        } catch (IOException e) {
+            state = NodeState.FAILED;
+            throw new UncheckedIOException("cannot create work folder " + config.workDir(), e);
+        }
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(config.workDir().toAbsolutePath().toString());
+        tomcat.enableNaming();
+        http = httpConnector();
+        ajp = ajpConnector();
+        tomcat.getService().addConnector(http);
+        tomcat.getService().addConnector(ajp);
+        configureEngineAndHost();
+        try {
+            tomcat.start();
+        } catch (LifecycleException | RuntimeException e) {
+            state = NodeState.FAILED;
+            destroyQuietly();
+            throw e;
+        }
+        startedAt = Instant.now();
+        state = NodeState.STARTED;
+    }
+
+    private Connector httpConnector() {
+        Connector c = new Connector("HTTP/1.1");
+        c.setPort(config.http().port());
+        c.setProperty("address", config.http().address().getHostAddress());
+        return c;
+    }
+
+    private Connector ajpConnector() {
+        Connector c = new Connector("AJP/1.3");
+        c.setPort(config.ajp().port());
+        c.setProperty("address", config.ajp().address().getHostAddress());
+        c.setProperty("secretRequired", "true");
+        c.setProperty("secret", config.ajpSecret().value());
+        return c;
+    }
+
+    private void configureEngineAndHost() {
+        var engine = tomcat.getEngine();
+        engine.setJvmRoute(config.name());
+        engine.setBackgroundProcessorDelay((int) Math.max(1, config.deployScanInterval().toSeconds()));
+        engine.getPipeline().addValve(stats);
+        if (config.accessLog()) {
+            engine.getPipeline().addValve(new Slf4jAccessLogValve());
+        }
+        host = tomcat.getHost();
+        host.setAppBase(config.webapps().toAbsolutePath().toString());
+        host.setAutoDeploy(true);
+        host.setDeployOnStartup(true);
+        StandardHost standardHost = (StandardHost) host;
+        // Several nodes on one host may share the folder: serve WARs in place, never write into it.
+        standardHost.setUnpackWARs(false);
+        standardHost.setConfigClass(NodeContextConfig.class.getName());
+        host.addLifecycleListener(new HostConfig());
+    }
+
+    /**
+     * Stops gracefully: refuse new connections, let requests in flight finish (at most
+     * {@code timeout}), then stop Tomcat.
+     */
+    public synchronized void stop(Duration timeout) {
+        if (state != NodeState.STARTED) {
+            return;
+        }
+        state = NodeState.STOPPING;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Connector c : List.of(http, ajp)) {
+            c.pause();
+            c.getProtocolHandler().closeServerSocketGraceful();
+        }
+        LOG.info("Stopping: no new connections; waiting up to {} ms for {} request(s) in flight",
+                timeout.toMillis(), stats.inFlight());
+        awaitNoRequestsInFlight(deadline);
+        if (stats.inFlight() > 0) {
+            LOG.warn("shutdown.timeout of {} ms reached with {} request(s) still in flight; stopping anyway",
+                    timeout.toMillis(), stats.inFlight());
+        }
+        destroyQuietly();
+        state = NodeState.STOPPED;
+    }
+
+    private void awaitNoRequestsInFlight(long deadlineNanos) {
+        try {
+            while (stats.inFlight() > 0 && System.nanoTime() < deadlineNanos) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void destroyQuietly() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            LOG.warn("Tomcat did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    /** The ports actually bound (differs from the configured ones when those were 0). */
+    public int httpPort() {
+        return http.getLocalPort();
+    }
+
+    public int ajpPort() {
+        return ajp.getLocalPort();
+    }
+
+    public NodeState state() {
+        return state;
+    }
+
+    public NodeStatus status() {
+        List<WebappStatus> webapps = new ArrayList<>();
+        if (host != null) {
+            for (Container child : host.findChildren()) {
+                if (child instanceof Context ctx) {
+                    webapps.add(webappStatus(ctx));
+                }
+            }
+        }
+        webapps.sort(Comparator.comparing(WebappStatus::name));
+        boolean running = state == NodeState.STARTED || state == NodeState.STOPPING;
+        return new NodeStatus(config.name(), state, startedAt, Versions.tomcat(),
+                running ? httpPort() : config.http().port(), running ? ajpPort() : config.ajp().port(),
+                List.copyOf(webapps), stats.snapshot());
+    }
+
+    private static WebappStatus webappStatus(Context ctx) {
+        Manager manager = ctx.getManager();
+        int active = manager == null ? 0 : manager.getActiveSessions();
+        long created = manager == null ? 0 : manager.getSessionCounter();
+        String path = ctx.getPath().isEmpty() ? "/" : ctx.getPath();
+        return new WebappStatus(ctx.getName().isEmpty() ? "ROOT" : ctx.getName(), path, ctx.getWebappVersion(),
+                ctx.getState().name(), ctx.getDistributable(), active, created);
+    }
+}
