@@ -36,7 +36,8 @@ final class CommandLineSpec {
                         + "Other settings are passed to both nodes.");
         addSettings(demo);
         root.addSubcommand(DEMO, demo);
-        return new CommandLine(root);
+        // a flag given twice: the last one wins, as in most Unix tools
+        return new CommandLine(root).setOverwrittenOptionsAllowed(true);
     }
 
     private static void addSettings(CommandSpec spec) {

@@ -74,18 +74,25 @@ public final class TomcatNode {
     }
 
     private Connector httpConnector() {
-        Connector c = new Connector("HTTP/1.1");
-        c.setPort(config.http().port());
-        c.setProperty("address", config.http().address().getHostAddress());
-        return c;
+        return connector("HTTP/1.1", config.http());
     }
 
     private Connector ajpConnector() {
-        Connector c = new Connector("AJP/1.3");
-        c.setPort(config.ajp().port());
-        c.setProperty("address", config.ajp().address().getHostAddress());
+        Connector c = connector("AJP/1.3", config.ajp());
         c.setProperty("secretRequired", "true");
         c.setProperty("secret", config.ajpSecret().value());
+        return c;
+    }
+
+    /**
+     * Binds when the connector starts, after the webapps are deployed (traffic is accepted last), so a
+     * graceful stop can close the listening socket while requests in flight finish.
+     */
+    private static Connector connector(String protocol, NodeConfig.Endpoint endpoint) {
+        Connector c = new Connector(protocol);
+        c.setPort(endpoint.port());
+        c.setProperty("address", endpoint.address().getHostAddress());
+        c.setProperty("bindOnInit", "false");
         return c;
     }
 

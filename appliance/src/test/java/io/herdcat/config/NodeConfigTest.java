@@ -1,0 +1,172 @@
+package io.herdcat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void webappsFolder() throws IOException {
+        Files.createDirectories(dir.resolve("webapps"));
+    }
+
+    private NodeConfig config(Map<Setting, String> flags, Map<String, String> env) {
+        return NodeConfig.from(ConfigSources.gather(flags, env, dir), "web01.example.org", dir);
+    }
+
+    private static Map<Setting, String> flags(Object... pairs) {
+        Map<Setting, String> m = new EnumMap<>(Setting.class);
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((Setting) pairs[i], (String) pairs[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void flagBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
+        Files.writeString(dir.resolve("herdcat.properties"), "http.port=1001\najp.port=1002\nadmin.port=1003\n");
+        NodeConfig c = config(flags(Setting.HTTP_PORT, "3001"),
+                Map.of("HERDCAT_HTTP_PORT", "2001", "HERDCAT_AJP_PORT", "2002"));
+        assertEquals(3001, c.http().port());
+        assertEquals(2002, c.ajp().port());
+        assertEquals(1003, c.admin().port());
+        assertEquals(Duration.ofSeconds(30), c.shutdownTimeout());
+    }
+
+    @Test
+    void configFlagChoosesTheFile() throws IOException {
+        Files.writeString(dir.resolve("other.properties"), "name=alpha\n");
+        assertEquals("alpha", config(flags(Setting.CONFIG, "other.properties"), Map.of()).name());
+    }
+
+    @Test
+    void missingConfigFileNamesTheSetting() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.CONFIG, "nope.properties"), Map.of()));
+        assertTrue(e.getMessage().startsWith("config (flag --config): file "), e.getMessage());
+    }
+
+    @Test
+    void unknownKeyInFileIsRefusedByName() throws IOException {
+        Files.writeString(dir.resolve("herdcat.properties"), "htp.port=8080\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> config(flags(), Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown key 'htp.port' in "), e.getMessage());
+    }
+
+    @Test
+    void unknownHerdcatEnvironmentVariableIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(), Map.of("HERDCAT_HTTP_PROT", "1")));
+        assertTrue(e.getMessage().contains("HERDCAT_HTTP_PROT"), e.getMessage());
+    }
+
+    @Test
+    void portOffsetShiftsEveryNodePortButNeitherTheFrontPortNorPortZero() {
+        NodeConfig c = config(flags(Setting.PORT_OFFSET, "1", Setting.ADMIN_PORT, "0"), Map.of());
+        assertEquals(8081, c.http().port());
+        assertEquals(8010, c.ajp().port());
+        assertEquals(0, c.admin().port());
+        assertEquals(4001, c.cluster().tribesPort());
+        assertEquals(7801, c.cluster().jgroupsPort());
+        assertEquals(80, c.frontPort());
+    }
+
+    @Test
+    void outOfRangePortNamesTheKeyAndWhereItCameFrom() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(), Map.of("HERDCAT_AJP_PORT", "70000")));
+        assertEquals("ajp.port (environment HERDCAT_AJP_PORT): 70000 is out of range; use 0-65535", e.getMessage());
+    }
+
+    @Test
+    void portShiftedPastTheEndIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.ADMIN_PORT, "65000", Setting.PORT_OFFSET, "600"), Map.of()));
+        assertTrue(e.getMessage().startsWith("admin.port (flag --admin-port): 65000 + port.offset 600 = 65600"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingWebappsFolderIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.WEBAPPS, "missing"), Map.of()));
+        assertTrue(e.getMessage().startsWith("webapps (flag --webapps): folder "), e.getMessage());
+    }
+
+    @Test
+    void durationsReadLikeOperatorsWriteThem() {
+        NodeConfig c = config(flags(Setting.SHUTDOWN_TIMEOUT, "1500ms", Setting.DEPLOY_SCAN_INTERVAL, "2m"), Map.of());
+        assertEquals(Duration.ofMillis(1500), c.shutdownTimeout());
+        assertEquals(Duration.ofMinutes(2), c.deployScanInterval());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.SHUTDOWN_TIMEOUT, "soon"), Map.of()));
+        assertTrue(e.getMessage().startsWith("shutdown.timeout (flag --shutdown-timeout): 'soon' is not a duration"));
+    }
+
+    @Test
+    void defaultNameIsTheShortHostNameWithTheOffset() {
+        assertEquals("web01", config(flags(), Map.of()).name());
+        assertEquals("web01-2", config(flags(Setting.PORT_OFFSET, "2"), Map.of()).name());
+        assertEquals(dir.resolve("work").resolve("web01"), config(flags(), Map.of()).workDir());
+    }
+
+    @Test
+    void nameThatCannotEndASessionIdIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(flags(Setting.NAME, "a.b"), Map.of()));
+        assertTrue(e.getMessage().startsWith("name (flag --name): 'a.b' is not a usable name"), e.getMessage());
+    }
+
+    @Test
+    void dispatcherModeMustBeOneOfTheChoices() {
+        assertEquals(DispatcherMode.NEVER, config(flags(Setting.DISPATCHER, "never"), Map.of()).dispatcher());
+        assertThrows(ConfigException.class, () -> config(flags(Setting.DISPATCHER, "sometimes"), Map.of()));
+    }
+
+    @Test
+    void ajpSecretIsDerivedFromTheClusterSecretTheSameOnEveryNode() throws IOException {
+        Files.writeString(dir.resolve("cluster.secret"), "0123456789abcdef0123456789abcdef\n");
+        NodeConfig a = config(flags(Setting.SECRET_FILE, "cluster.secret", Setting.NAME, "a"), Map.of());
+        NodeConfig b = config(flags(Setting.SECRET_FILE, "cluster.secret", Setting.NAME, "b"), Map.of());
+        assertEquals(AjpSecret.Source.DERIVED, a.ajpSecret().source());
+        assertEquals(a.ajpSecret().value(), b.ajpSecret().value());
+        assertNotEquals("0123456789abcdef0123456789abcdef", a.ajpSecret().value());
+    }
+
+    @Test
+    void explicitAjpSecretWinsAndNoneMeansGeneratedPerStart() {
+        assertEquals(new AjpSecret("s3cret", AjpSecret.Source.CONFIGURED),
+                config(flags(Setting.AJP_SECRET, "s3cret"), Map.of()).ajpSecret());
+        AjpSecret one = config(flags(), Map.of()).ajpSecret();
+        AjpSecret two = config(flags(), Map.of()).ajpSecret();
+        assertEquals(AjpSecret.Source.GENERATED, one.source());
+        assertNotEquals(one.value(), two.value());
+    }
+
+    @Test
+    void shortClusterSecretIsRefused() throws IOException {
+        Files.writeString(dir.resolve("cluster.secret"), "short");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.SECRET_FILE, "cluster.secret"), Map.of()));
+        assertTrue(e.getMessage().contains("shorter than 16 characters"), e.getMessage());
+    }
+
+    @Test
+    void peersMustBeHostColonPort() {
+        assertEquals(2, config(flags(Setting.PEERS, "198.51.100.2:7800, h3:7800"), Map.of()).cluster().peers().size());
+        assertThrows(ConfigException.class, () -> config(flags(Setting.PEERS, "h2"), Map.of()));
+    }
+}

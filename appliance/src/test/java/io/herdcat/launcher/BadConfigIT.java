@@ -1,0 +1,95 @@
+package io.herdcat.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herdcat.testing.NodeProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A configuration mistake: exit code 2, one line naming the setting and the fix, nothing started. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class BadConfigIT {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void webapps() throws IOException {
+        Files.createDirectories(dir.resolve("webapps"));
+    }
+
+    /** Runs the jar in {@code dir} with free ports plus {@code args}; returns its whole output. */
+    private String runExpectingExit2(Map<String, String> env, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--http-port", "0", "--ajp-port", "0", "--admin-port", "0"));
+        all.addAll(List.of(args));
+        NodeProcess p = NodeProcess.exec("bad", dir, env, all);
+        int exit = p.awaitExit(Duration.ofSeconds(60));
+        String out = p.output().strip();
+        assertEquals(2, exit, out);
+        assertEquals(1, out.lines().count(), "exactly one line, got:\n" + out);
+        assertTrue(out.startsWith("herdcat: "), out);
+        assertFalse(Files.exists(dir.resolve("work")), "nothing was started, not even the work folder");
+        return out;
+    }
+
+    @Test
+    void unknownKeyInThePropertiesFile() throws Exception {
+        Files.writeString(dir.resolve("herdcat.properties"), "http.port=8080\nhttp.prot=8081\n");
+        String out = runExpectingExit2(Map.of());
+        assertTrue(out.contains("unknown key 'http.prot' in "), out);
+    }
+
+    @Test
+    void portOutOfRange() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--http-port", "70000");
+        assertEquals("herdcat: http.port (flag --http-port): 70000 is out of range; use 0-65535", out);
+    }
+
+    @Test
+    void portOutOfRangeFromTheEnvironment() throws Exception {
+        String out = runExpectingExit2(Map.of("HERDCAT_PORT_OFFSET", "-1"));
+        assertEquals("herdcat: port.offset (environment HERDCAT_PORT_OFFSET): -1 is out of range; use 0-65535", out);
+    }
+
+    @Test
+    void missingWebappsFolder() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--webapps", "no-such-folder");
+        assertTrue(out.startsWith("herdcat: webapps (flag --webapps): folder "), out);
+        assertTrue(out.contains("does not exist"), out);
+    }
+
+    @Test
+    void portAlreadyInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+            String out = runExpectingExit2(Map.of(), "--ajp-address", "127.0.0.1", "--ajp-port", Integer.toString(port));
+            assertTrue(out.startsWith("herdcat: ajp.port: port " + port + " on 127.0.0.1 is already in use"), out);
+        }
+    }
+
+    @Test
+    void unknownFlag() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--http-prot", "1");
+        assertTrue(out.contains("--http-prot"), out);
+    }
+
+    @Test
+    void badDuration() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--shutdown-timeout", "forever");
+        assertTrue(out.startsWith("herdcat: shutdown.timeout (flag --shutdown-timeout): 'forever' is not a duration"), out);
+    }
+}

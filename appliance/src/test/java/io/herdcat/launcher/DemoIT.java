@@ -1,0 +1,71 @@
+package io.herdcat.launcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herdcat.testing.DumpOutputOnFailure;
+import io.herdcat.testing.FreePorts;
+import io.herdcat.testing.Http;
+import io.herdcat.testing.NodeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code herdcat demo} runs the seed layout: two nodes serving the session demo. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(DumpOutputOnFailure.class)
+class DemoIT {
+    private static final Pattern NODE = Pattern.compile("\"node\":\"([^\"]+)\"");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoStartsTwoNodesThatServeTheSessionDemoUnderDifferentNames() throws Exception {
+        Path webapps = Files.createDirectories(dir.resolve("webapps"));
+        Files.copy(Path.of(System.getProperty("herdcat.demoWar")), webapps.resolve("session-demo.war"));
+        int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080);
+        try (NodeProcess demo = NodeProcess.exec("demo", dir, Map.of(),
+                List.of("demo", "--port-offset", Integer.toString(offset)))) {
+            String url1 = "http://127.0.0.1:" + (8080 + offset) + "/session-demo/session.json?name=k&value=v";
+            String url2 = "http://127.0.0.1:" + (8081 + offset) + "/session-demo/session.json";
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(url1) == 200 && Http.status(url2) == 200);
+
+            Http.Response one = Http.get(url1);
+            Http.Response two = Http.get(url2);
+            String name1 = nodeOf(one.body());
+            String name2 = nodeOf(two.body());
+            assertEquals("node1", name1);
+            assertEquals("node2", name2);
+            assertNotEquals(name1, name2);
+            assertTrue(one.body().contains("\"attributes\":{\"k\":\"v\"}"), one.body());
+            assertTrue(one.sessionCookie().orElseThrow().endsWith(".node1"), "session id carries the jvmRoute");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> demo.output().contains("Ctrl-C stops both nodes"));
+            assertTrue(demo.output().contains("node1 | "), demo.output());
+            assertTrue(demo.output().contains("node2 | "), demo.output());
+
+            demo.terminate();
+            assertEquals(0, demo.awaitExit(Duration.ofSeconds(60)));
+            assertEquals(-1, Http.status(url1), "node1 stopped with the demo");
+            assertEquals(-1, Http.status(url2), "node2 stopped with the demo");
+        }
+    }
+
+    private static String nodeOf(String json) {
+        Matcher m = NODE.matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
+    }
+}

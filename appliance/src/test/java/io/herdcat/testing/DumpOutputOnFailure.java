@@ -1,0 +1,15 @@
+package io.herdcat.testing;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/** When a test fails, prints the output of every node process it still holds. */
+public final class DumpOutputOnFailure implements TestWatcher {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        for (NodeProcess node : NodeProcess.running()) {
+            System.out.println("----- output of node " + node.label() + " (" + context.getDisplayName() + ") -----");
+            System.out.println(node.output());
+        }
+    }
+}

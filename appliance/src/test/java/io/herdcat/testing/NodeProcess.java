@@ -1,0 +1,189 @@
+package io.herdcat.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A herdcat.jar process started the way a user starts it. Captures its output (dumped by
+ * {@link DumpOutputOnFailure} when a test fails); {@link #close()} stops it, forcibly if it must.
+ */
+public final class NodeProcess implements AutoCloseable {
+    /** JVM flags for test nodes: small and quick to start. */
+    private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+    private static final Pattern PORT = Pattern.compile("\"(httpPort|ajpPort|adminPort)\":(\\d+)");
+    private static final List<NodeProcess> RUNNING = new CopyOnWriteArrayList<>();
+
+    private final String label;
+    private final Process process;
+    private final Path readyFile;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread pump;
+    private int httpPort;
+    private int ajpPort;
+    private int adminPort;
+
+    private NodeProcess(String label, List<String> command, Path workingDir, Map<String, String> env, Path readyFile)
+            throws IOException {
+        this.label = label;
+        this.readyFile = readyFile;
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
+        pb.environment().putAll(env);
+        this.process = pb.start();
+        this.pump = new Thread(this::pumpOutput, "output-" + label);
+        pump.setDaemon(true);
+        pump.start();
+        RUNNING.add(this);
+    }
+
+    /** Path of the jar under test, set by the failsafe configuration. */
+    public static Path jar() {
+        return Path.of(System.getProperty("herdcat.jar", "target/herdcat.jar")).toAbsolutePath();
+    }
+
+    public static List<String> command(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * Starts a node on any free ports, in its own work folder under {@code dir}, serving {@code webapps};
+     * {@code extraArgs} come last and may override the defaults.
+     */
+    public static NodeProcess start(String name, Path dir, Path webapps, String... extraArgs) throws IOException {
+        Path ready = dir.resolve(name + ".ready.json");
+        Files.deleteIfExists(ready);
+        List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
+                "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
+                "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s"));
+        args.addAll(List.of(extraArgs));
+        return new NodeProcess(name, command(args), dir, Map.of(), ready);
+    }
+
+    /** Runs the jar with exactly these arguments (no defaults added). */
+    public static NodeProcess exec(String label, Path workingDir, Map<String, String> env, List<String> args)
+            throws IOException {
+        return new NodeProcess(label, command(args), workingDir, env, null);
+    }
+
+    /** Waits for the ready file and reads the ports back from it. */
+    public NodeProcess awaitReady() {
+        await("node " + label + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("node " + label + " exited with " + process.exitValue()
+                                + " before it was ready:\n" + output);
+                    }
+                    return Files.exists(readyFile);
+                });
+        try {
+            Matcher m = PORT.matcher(Files.readString(readyFile));
+            while (m.find()) {
+                int port = Integer.parseInt(m.group(2));
+                switch (m.group(1)) {
+                    case "httpPort" -> httpPort = port;
+                    case "ajpPort" -> ajpPort = port;
+                    default -> adminPort = port;
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return this;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int ajpPort() {
+        return ajpPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public String httpUrl(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    public String adminUrl(String path) {
+        return "http://127.0.0.1:" + adminPort + path;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit and for its output to be read; returns the exit code. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("node " + label + " still running after " + atMost + ":\n" + output);
+        }
+        pump.join(5_000);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        RUNNING.remove(this);
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    static List<NodeProcess> running() {
+        return List.copyOf(RUNNING);
+    }
+
+    String label() {
+        return label;
+    }
+
+    private void pumpOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                output.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            output.append("(output closed: ").append(e.getMessage()).append(")\n");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.herdcat.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Builds small JSP webapps for tests and drops them into a webapps folder the way an operator should: atomically. */
+public final class TestWars {
+    private TestWars() {
+    }
+
+    /**
+     * A WAR whose pages print {@code label}: {@code /} (no session), {@code /session.jsp} (creates one and
+     * prints its id), {@code /slow.jsp?ms=N} (answers after N ms).
+     */
+    public static void drop(Path webapps, String fileName, String label) throws IOException {
+        Path tmp = Files.createTempFile(webapps.getParent(), "war", ".tmp");
+        try (OutputStream file = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(file)) {
+            add(zip, "index.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %>version=" + label + "\n");
+            add(zip, "session.jsp", "<%@ page contentType=\"text/plain\" %>version=" + label
+                    + " session=<%= session.getId() %>\n");
+            add(zip, "slow.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
+                    + " Thread.sleep(Long.parseLong(request.getParameter(\"ms\"))); %>slow done " + label + "\n");
+            add(zip, "WEB-INF/web.xml", """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
+                      <display-name>test</display-name>
+                    </web-app>
+                    """);
+        }
+        Files.move(tmp, webapps.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void add(ZipOutputStream zip, String name, String content) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(content.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+}
