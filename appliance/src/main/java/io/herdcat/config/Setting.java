@@ -36,6 +36,8 @@ public enum Setting {
     SHUTDOWN_TIMEOUT("shutdown.timeout", "DURATION", "30s",
             "On SIGTERM, how long in-flight requests may take to finish before the node stops anyway."),
     ACCESS_LOG("access.log", "BOOL", "true", "Log one line per request (logger herdcat.access)."),
+    JMX("jmx", "BOOL", "false",
+            "Register Tomcat's MBeans for jconsole or a JMX exporter (costs about 0.4 s of start-up)."),
     READY_FILE("ready.file", "FILE", null,
             "When started, write this node's name, pid and actual ports to FILE as JSON (for scripts and tests)."),
     CLUSTER("cluster", "NAME", "herdcat", "Cluster name; only nodes with the same name join. [takes effect with clustering]"),

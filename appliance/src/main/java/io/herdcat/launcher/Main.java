@@ -1,6 +1,7 @@
 package io.herdcat.launcher;
 
 import io.herdcat.config.ConfigException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -32,9 +33,12 @@ public final class Main {
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return OK;
             }
-            ParseResult demo = parsed.subcommand();
-            if (demo != null) {
-                return new DemoLauncher(CommandLineSpec.flags(demo), workingDir).run();
+            ParseResult sub = parsed.subcommand();
+            if (sub != null && CommandLineSpec.DEMO.equals(sub.commandSpec().name())) {
+                return new DemoLauncher(CommandLineSpec.flags(sub), workingDir).run();
+            }
+            if (sub != null && CommandLineSpec.TRAIN_CDS.equals(sub.commandSpec().name())) {
+                return new CdsTrainer(workingDir).run();
             }
             return new NodeLauncher(CommandLineSpec.flags(parsed), System.getenv(), workingDir).run();
         } catch (ParameterException e) {
@@ -43,6 +47,9 @@ public final class Main {
         } catch (ConfigException e) {
             err.println("herdcat: " + e.getMessage());
             return BAD_CONFIG;
+        } catch (IOException e) {
+            err.println("herdcat: " + e);
+            return FAILED;
         }
     }
 }

@@ -32,11 +32,37 @@ final class NodeLauncher {
         this.workingDir = workingDir;
     }
 
+    /** A started node with its admin port. */
+    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, Logger log) {
+        void stop() {
+            node.stop(config.shutdownTimeout());
+            admin.stop();
+            log.info("Stopped node {}", config.name());
+        }
+    }
+
     int run() {
+        ShutdownSignal shutdown = new ShutdownSignal().onSignals();
+        RunningNode running = start();
+        if (running == null) {
+            return Main.FAILED;
+        }
+        shutdown.onParentExit(running.config().parentPid());
+        try {
+            String why = shutdown.await();
+            running.log().info("Stopping node {} ({})", running.config().name(), why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.stop();
+        return Main.OK;
+    }
+
+    /** Starts the node; null when it failed at run time (logged). Configuration mistakes throw. */
+    RunningNode start() {
         long t0 = System.nanoTime();
         NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), hostName(), workingDir);
         PortCheck.requireFree(config.endpoints());
-        ShutdownSignal shutdown = new ShutdownSignal().onSignals().onParentExit(config.parentPid());
         routeLogging(config.name());
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
         log.info("Starting node {} (Herdcat {}, Tomcat {}), webapps {}", config.name(), Versions.herdcat(),
@@ -54,7 +80,7 @@ final class NodeLauncher {
             throw PortCheck.inUse(config.admin());
         } catch (IOException e) {
             log.error("Cannot open the admin port: {}", e.toString());
-            return Main.FAILED;
+            return null;
         }
         try {
             node.start();
@@ -64,23 +90,13 @@ final class NodeLauncher {
         } catch (Exception e) {
             log.error("Node {} failed to start", config.name(), e);
             admin.stop();
-            return Main.FAILED;
+            return null;
         }
         log.info("Started node {} in {} ms: HTTP {}:{}, AJP {}:{}, admin http://{}:{}/status", config.name(),
                 (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
-
-        try {
-            String why = shutdown.await();
-            log.info("Stopping node {} ({})", config.name(), why);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        node.stop(config.shutdownTimeout());
-        admin.stop();
-        log.info("Stopped node {}", config.name());
-        return Main.OK;
+        return new RunningNode(config, node, admin, log);
     }
 
     /** Logback gets the node name for every line; Tomcat's java.util.logging goes through SLF4J too. */

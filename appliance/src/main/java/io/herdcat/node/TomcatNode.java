@@ -18,6 +18,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.HostConfig;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.modeler.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,9 @@ public final class TomcatNode {
         } catch (IOException e) {
             state = NodeState.FAILED;
             throw new UncheckedIOException("cannot create work folder " + config.workDir(), e);
+        }
+        if (!config.jmx()) {
+            Registry.disableRegistry();
         }
         tomcat = new Tomcat();
         tomcat.setBaseDir(config.workDir().toAbsolutePath().toString());

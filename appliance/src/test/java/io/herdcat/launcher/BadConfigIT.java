@@ -35,9 +35,12 @@ class BadConfigIT {
     private String runExpectingExit2(Map<String, String> env, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--http-port", "0", "--ajp-port", "0", "--admin-port", "0"));
         all.addAll(List.of(args));
-        NodeProcess p = NodeProcess.exec("bad", dir, env, all);
-        int exit = p.awaitExit(Duration.ofSeconds(60));
-        String out = p.output().strip();
+        int exit;
+        String out;
+        try (NodeProcess p = NodeProcess.exec("bad", dir, env, all)) {
+            exit = p.awaitExit(Duration.ofSeconds(60));
+            out = p.output().strip();
+        }
         assertEquals(2, exit, out);
         assertEquals(1, out.lines().count(), "exactly one line, got:\n" + out);
         assertTrue(out.startsWith("herdcat: "), out);

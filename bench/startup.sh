@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Start-up to the first served request, and idle RSS: a Herdcat node beside a stock Tomcat 11
+# distribution, same machine, same webapp (session-demo.war), same request (GET /session-demo/).
+# Usage: bench/startup.sh            (RUNS=5 by default; results in bench/out/startup.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+PORT=${PORT:-18080}
+OUT=bench/out
+JAR=appliance/target/herdcat.jar
+WAR=session-demo/target/session-demo.war
+TOMCAT_VERSION=11.0.18
+# The JVM flags README.md recommends for a node.
+NODE_FLAGS="-XX:+UseSerialGC -Xms32m -Xmx512m"
+mkdir -p "$OUT"
+
+[ -f "$JAR" ] && [ -f "$WAR" ] || mvn -B -q package -DskipTests
+TGZ="$OUT/tomcat-$TOMCAT_VERSION.tar.gz"
+if [ ! -f "$TGZ" ]; then
+  mvn -B -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz" -DoutputDirectory="$OUT"
+fi
+CDS="$OUT/herdcat.jsa"
+rm -f "$CDS"
+# shellcheck disable=SC2086
+java $NODE_FLAGS -Xlog:cds=off -XX:ArchiveClassesAtExit="$CDS" -jar "$JAR" train-cds > "$OUT/train-cds.log" 2>&1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
+# measure LABEL CMD... : prints "<ms> <rss-kB>" for one start; the command must serve PORT.
+measure() {
+  local log="$work/$1.log" start end pid rss tries=0
+  shift
+  port_free || { echo "port $PORT is taken" >&2; exit 1; }
+  start=$(date +%s%N)
+  "$@" > "$log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/session-demo/"; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 6000 ] || ! kill -0 "$pid" 2>/dev/null; then
+      echo "no answer from: $*" >&2; cat "$log" >&2; exit 1
+    fi
+    sleep 0.01
+  done
+  end=$(date +%s%N)
+  sleep 5   # idle, then read the resident set
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  while ! port_free; do sleep 0.05; done
+  echo "$(( (end - start) / 1000000 )) $rss"
+}
+
+herdcat_run() {  # herdcat_run EXTRA_JVM_FLAGS
+  local d="$work/herdcat"
+  rm -rf "$d"; mkdir -p "$d/webapps"; cp "$WAR" "$d/webapps/"
+  # shellcheck disable=SC2086
+  measure herdcat java $NODE_FLAGS $1 -jar "$JAR" --webapps "$d/webapps" --work-dir "$d/work" \
+    --http-port "$PORT" --ajp-port 0 --admin-port 0
+}
+
+tomcat_run() {  # tomcat_run JAVA_OPTS
+  local d="$work/tomcat"
+  rm -rf "$d"; mkdir -p "$d"
+  tar -xzf "$TGZ" -C "$d" --strip-components=1
+  rm -rf "$d/webapps/"*; cp "$WAR" "$d/webapps/"
+  sed -i "s/port=\"8080\"/port=\"$PORT\"/; s/port=\"8005\"/port=\"-1\"/" "$d/conf/server.xml"
+  JAVA_OPTS="$1" CATALINA_PID="" measure tomcat "$d/bin/catalina.sh" run
+}
+
+declare -A ms rss
+variants=("herdcat, recommended flags + CDS archive" "herdcat, recommended flags, no archive" \
+          "stock Tomcat $TOMCAT_VERSION, its defaults" "stock Tomcat $TOMCAT_VERSION, herdcat's flags")
+for i in $(seq 1 "$RUNS"); do
+  for v in "${variants[@]}"; do
+    case "$v" in
+      *"+ CDS"*) r=$(herdcat_run "-XX:SharedArchiveFile=$CDS") ;;
+      herdcat*) r=$(herdcat_run "") ;;
+      *defaults) r=$(tomcat_run "") ;;
+      *) r=$(tomcat_run "$NODE_FLAGS") ;;
+    esac
+    ms[$v]+="${r% *} "; rss[$v]+="${r#* } "
+    echo "run $i: $v: ${r% *} ms, ${r#* } kB" >&2
+  done
+done
+
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+base_ms=$(echo "${ms[${variants[2]}]}" | median)
+{
+  echo "| variant | start to first response, median of $RUNS (ms) | runs (ms) | idle RSS, median (MB) | time ÷ stock Tomcat |"
+  echo "|---|---|---|---|---|"
+  for v in "${variants[@]}"; do
+    m=$(echo "${ms[$v]}" | median); r=$(echo "${rss[$v]}" | median)
+    printf '| %s | %s | %s | %s | %.2f |\n' "$v" "$m" "${ms[$v]% }" "$((r / 1024))" "$(echo "$m / $base_ms" | bc -l)"
+  done
+  echo
+  echo "JVM: $(java -version 2>&1 | head -1); $(nproc) cores; recommended flags: $NODE_FLAGS; $(date -u +%F)"
+} | tee "$OUT/startup.md"
