@@ -56,9 +56,14 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public static List<String> command(List<String> args) {
+        return command(List.of(), args);
+    }
+
+    private static List<String> command(List<String> extraJvmFlags, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(extraJvmFlags);
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(args);
@@ -83,6 +88,12 @@ public final class NodeProcess implements AutoCloseable {
     public static NodeProcess exec(String label, Path workingDir, Map<String, String> env, List<String> args)
             throws IOException {
         return new NodeProcess(label, command(args), workingDir, env, null);
+    }
+
+    /** Runs the jar with these extra JVM flags and exactly these arguments. */
+    public static NodeProcess execWithJvmFlags(String label, Path workingDir, List<String> jvmFlags, List<String> args)
+            throws IOException {
+        return new NodeProcess(label, command(jvmFlags, args), workingDir, Map.of(), null);
     }
 
     /** Waits for the ready file and reads the ports back from it. */
