@@ -2,6 +2,7 @@ package io.herdcat.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.herdcat.cluster.ClusterNode;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.node.NodeStatus;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,14 +27,23 @@ public final class AdminServer {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final String JSON = "application/json";
 
+    private final NodeConfig config;
     private final NodeConfig.Endpoint endpoint;
     private final Supplier<NodeStatus> status;
+    private final ClusterNode cluster;
+    private final AdminWrites writes;
     private HttpServer server;
     private ExecutorService executor;
 
-    public AdminServer(NodeConfig.Endpoint endpoint, Supplier<NodeStatus> status) {
-        this.endpoint = endpoint;
+    /**
+     * @param cluster this node's cluster membership, or null for a node outside any cluster
+     */
+    public AdminServer(NodeConfig config, Supplier<NodeStatus> status, ClusterNode cluster) {
+        this.config = config;
+        this.endpoint = config.admin();
         this.status = status;
+        this.cluster = cluster;
+        this.writes = new AdminWrites(config.adminToken(), cluster);
     }
 
     /** Binds the port and starts answering. */
@@ -63,14 +74,19 @@ public final class AdminServer {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            if ("POST".equals(exchange.getRequestMethod())) {
+                AdminWrites.Result r = writes.handle(exchange);
+                send(exchange, r.status(), JSON, JsonWriter.write(r.body()));
+                return;
+            }
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+                exchange.getResponseHeaders().add("Allow", "GET, HEAD, POST");
                 send(exchange, 405, JSON, "{\"error\":\"method not allowed\"}");
                 return;
             }
             NodeStatus s = status.get();
             switch (path) {
-                case "/status" -> send(exchange, 200, JSON, JsonWriter.write(StatusJson.status(s, port(), Instant.now())));
+                case "/status" -> send(exchange, 200, JSON, JsonWriter.write(statusDocument(s)));
                 case "/health" -> send(exchange, s.ready() ? 200 : 503, JSON, JsonWriter.write(StatusJson.health(s)));
                 case "/health/live" -> send(exchange, 200, JSON, "{\"status\":\"UP\"}");
                 default -> send(exchange, 404, JSON, "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
@@ -78,6 +94,14 @@ public final class AdminServer {
         } catch (RuntimeException e) {
             LOG.warn("admin request {} failed", exchange.getRequestURI(), e);
         }
+    }
+
+    private Map<String, Object> statusDocument(NodeStatus s) {
+        Map<String, Object> doc = StatusJson.status(s, port(), Instant.now());
+        if (cluster != null) {
+            doc.put("cluster", ClusterJson.cluster(config.cluster().name(), cluster));
+        }
+        return doc;
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -1,11 +1,7 @@
 package io.herdcat.config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secret every AJP request must carry, and where it came from: set explicitly (so an existing
@@ -21,15 +17,8 @@ public record AjpSecret(String value, Source source) {
         }
     }
 
-    static AjpSecret derivedFrom(String clusterSecret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest = mac.doFinal("herdcat/ajp-secret".getBytes(StandardCharsets.UTF_8));
-            return new AjpSecret(HexFormat.of().formatHex(digest), Source.DERIVED);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
+    static AjpSecret derivedFrom(ClusterSecret clusterSecret) {
+        return new AjpSecret(HexFormat.of().formatHex(clusterSecret.derive("herdcat/ajp-secret")), Source.DERIVED);
     }
 
     static AjpSecret generated() {

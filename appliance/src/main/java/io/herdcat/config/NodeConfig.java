@@ -24,27 +24,42 @@ public record NodeConfig(
         Endpoint ajp,
         AjpSecret ajpSecret,
         Endpoint admin,
+        String adminToken,
         int portOffset,
         Duration shutdownTimeout,
         boolean accessLog,
         boolean jmx,
         Path readyFile,
         ClusterSettings cluster,
+        int weight,
+        Activation activation,
         int frontPort,
         DispatcherMode dispatcher,
         String user,
         Long parentPid) {
 
-    private static final int MIN_SECRET_LENGTH = 16;
-
     /** An address and port to listen on, and the setting that chose the port (for error messages). */
     public record Endpoint(InetAddress address, int port, Setting portSetting) {
     }
 
-    /** Settings that take effect once nodes form a cluster. */
-    public record ClusterSettings(String name, List<String> peers, Path discoveryDir, int tribesPort,
-                                  int jgroupsPort, Path secretFile) {
+    /** How nodes find each other, replicate sessions and secure both. */
+    public record ClusterSettings(String name, InetAddress address, List<String> peers, Path discoveryDir,
+                                  int tribesPort, int jgroupsPort, ClusterSecret secret,
+                                  SessionManagerKind sessionManager, Duration stateTransferTimeout,
+                                  Duration crashTimeout, Duration silenceTimeout) {
+        /** Where members look for each other. */
+        public enum Discovery { MULTICAST, PEERS, FOLDER }
+
+        public Discovery discovery() {
+            if (discoveryDir != null) {
+                return Discovery.FOLDER;
+            }
+            return peers.isEmpty() ? Discovery.MULTICAST : Discovery.PEERS;
+        }
     }
+
+    /** Which Tomcat session manager replicates sessions. */
+    public enum SessionManagerKind { DELTA, BACKUP }
 
     public NodeConfig {
         Objects.requireNonNull(name);
@@ -58,7 +73,9 @@ public record NodeConfig(
 
     /** The listening endpoints a node binds, in the order it binds them. */
     public List<Endpoint> endpoints() {
-        return List.of(http, ajp, admin);
+        return List.of(http, ajp, admin,
+                new Endpoint(cluster.address(), cluster.tribesPort(), Setting.TRIBES_PORT),
+                new Endpoint(cluster.address(), cluster.jgroupsPort(), Setting.JGROUPS_PORT));
     }
 
     /**
@@ -74,14 +91,8 @@ public record NodeConfig(
         Path webapps = p.existingDirectory(Setting.WEBAPPS);
         Path workDir = p.isGiven(Setting.WORK_DIR) ? p.path(Setting.WORK_DIR) : workingDir.resolve("work").resolve(name);
         Path secretFile = p.existingFile(Setting.SECRET_FILE);
-
-        ClusterSettings cluster = new ClusterSettings(
-                p.name(Setting.CLUSTER, "herdcat"),
-                p.hostPorts(Setting.PEERS),
-                p.path(Setting.DISCOVERY_DIR),
-                p.port(Setting.TRIBES_PORT, offset),
-                p.port(Setting.JGROUPS_PORT, offset),
-                secretFile);
+        ClusterSecret secret = secretFile == null ? null : readClusterSecret(p, secretFile);
+        ClusterSettings cluster = clusterSettings(p, offset, secret);
         Long parentPid = p.isGiven(Setting.PARENT_PID) ? (long) p.integer(Setting.PARENT_PID, 1, Integer.MAX_VALUE) : null;
 
         return new NodeConfig(
@@ -91,43 +102,91 @@ public record NodeConfig(
                 p.duration(Setting.DEPLOY_SCAN_INTERVAL),
                 new Endpoint(p.address(Setting.HTTP_ADDRESS), p.port(Setting.HTTP_PORT, offset), Setting.HTTP_PORT),
                 new Endpoint(p.address(Setting.AJP_ADDRESS), p.port(Setting.AJP_PORT, offset), Setting.AJP_PORT),
-                ajpSecret(p, secretFile),
+                ajpSecret(p, secret),
                 new Endpoint(p.address(Setting.ADMIN_ADDRESS), p.port(Setting.ADMIN_PORT, offset), Setting.ADMIN_PORT),
+                adminToken(p),
                 offset,
                 p.duration(Setting.SHUTDOWN_TIMEOUT),
                 p.bool(Setting.ACCESS_LOG),
                 p.bool(Setting.JMX),
                 p.path(Setting.READY_FILE),
                 cluster,
+                p.integer(Setting.WEIGHT, 1, 100),
+                p.choice(Setting.ACTIVATION, Activation.class),
                 p.integer(Setting.FRONT_PORT, 1, 65535),
                 p.choice(Setting.DISPATCHER, DispatcherMode.class),
                 p.text(Setting.USER),
                 parentPid);
     }
 
-    private static AjpSecret ajpSecret(SettingParser p, Path secretFile) {
+    private static ClusterSettings clusterSettings(SettingParser p, int offset, ClusterSecret secret) {
+        InetAddress address = p.isGiven(Setting.CLUSTER_ADDRESS) ? p.address(Setting.CLUSTER_ADDRESS)
+                : secret == null ? InetAddress.getLoopbackAddress() : LocalAddresses.firstSiteLocal();
+        if (secret == null && !address.isLoopbackAddress()) {
+            throw ConfigException.of(p.value(Setting.CLUSTER_ADDRESS), address.getHostAddress()
+                    + " is not a loopback address and no cluster secret is set; set secret.file (the same file on "
+                    + "every node) so cluster traffic is authenticated and encrypted, or use 127.0.0.1");
+        }
+        List<String> peers = p.hostPorts(Setting.PEERS);
+        int jgroupsPort = p.port(Setting.JGROUPS_PORT, offset);
+        if (!peers.isEmpty() && jgroupsPort == 0) {
+            throw ConfigException.of(p.value(Setting.JGROUPS_PORT),
+                    "0 cannot be used with peers: the other nodes list this node by its port; give it a fixed one");
+        }
+        return new ClusterSettings(
+                p.name(Setting.CLUSTER, "herdcat"),
+                address,
+                peers,
+                p.path(Setting.DISCOVERY_DIR),
+                p.port(Setting.TRIBES_PORT, offset),
+                jgroupsPort,
+                secret,
+                p.choice(Setting.SESSION_MANAGER, SessionManagerKind.class),
+                p.duration(Setting.SESSION_STATE_TIMEOUT),
+                p.duration(Setting.CRASH_TIMEOUT),
+                p.duration(Setting.SILENCE_TIMEOUT));
+    }
+
+    private static String adminToken(SettingParser p) {
+        Path file = p.existingFile(Setting.ADMIN_TOKEN_FILE);
+        if (file == null) {
+            return null;
+        }
+        try {
+            String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (token.length() < ClusterSecret.MIN_LENGTH) {
+                throw ConfigException.of(p.value(Setting.ADMIN_TOKEN_FILE), "the token in " + file + " is shorter than "
+                        + ClusterSecret.MIN_LENGTH + " characters; put a long random string in it (openssl rand -hex 32)");
+            }
+            return token;
+        } catch (IOException e) {
+            throw ConfigException.of(p.value(Setting.ADMIN_TOKEN_FILE), "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static AjpSecret ajpSecret(SettingParser p, ClusterSecret secret) {
         String explicit = p.text(Setting.AJP_SECRET);
         if (explicit != null) {
             return new AjpSecret(explicit, AjpSecret.Source.CONFIGURED);
         }
-        if (secretFile != null) {
-            return AjpSecret.derivedFrom(readClusterSecret(p, secretFile));
+        if (secret != null) {
+            return AjpSecret.derivedFrom(secret);
         }
         return AjpSecret.generated();
     }
 
-    private static String readClusterSecret(SettingParser p, Path file) {
+    private static ClusterSecret readClusterSecret(SettingParser p, Path file) {
         String secret;
         try {
             secret = Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw ConfigException.of(p.value(Setting.SECRET_FILE), "cannot read " + file + ": " + e.getMessage());
         }
-        if (secret.length() < MIN_SECRET_LENGTH) {
+        if (secret.length() < ClusterSecret.MIN_LENGTH) {
             throw ConfigException.of(p.value(Setting.SECRET_FILE), "the secret in " + file + " is shorter than "
-                    + MIN_SECRET_LENGTH + " characters; put a long random string in it (openssl rand -hex 32)");
+                    + ClusterSecret.MIN_LENGTH + " characters; put a long random string in it (openssl rand -hex 32)");
         }
-        return secret;
+        return new ClusterSecret(secret);
     }
 
     /** The short host name, made safe for a jvmRoute, with "-N" for port offset N. */

@@ -50,6 +50,8 @@ final class DemoLauncher {
             f.put(Setting.PORT_OFFSET, Integer.toString(firstOffset + i));
             f.put(Setting.READY_FILE, runDir.resolve("node" + (i + 1) + ".json").toString());
             f.put(Setting.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+            // both nodes find each other through a folder: works on any host, multicast or not
+            f.putIfAbsent(Setting.DISCOVERY_DIR, runDir.resolve("discovery").toString());
             PortCheck.requireFree(checked(f).endpoints());
             nodeFlags.add(f);
         }

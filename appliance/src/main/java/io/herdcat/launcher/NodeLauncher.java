@@ -1,6 +1,8 @@
 package io.herdcat.launcher;
 
 import io.herdcat.admin.AdminServer;
+import io.herdcat.cluster.ClusterNode;
+import io.herdcat.cluster.NodeRecord;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.NodeConfig;
@@ -12,6 +14,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +36,11 @@ final class NodeLauncher {
     }
 
     /** A started node with its admin port. */
-    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, Logger log) {
+    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, ClusterNode cluster, Logger log) {
         void stop() {
+            cluster.stopping();
             node.stop(config.shutdownTimeout());
+            cluster.close();
             admin.stop();
             log.info("Stopped node {}", config.name());
         }
@@ -72,8 +77,15 @@ final class NodeLauncher {
                     + "or secret.file is set");
         }
 
-        TomcatNode node = new TomcatNode(config);
-        AdminServer admin = new AdminServer(config.admin(), node::status);
+        ClusterNode cluster;
+        try {
+            cluster = new ClusterNode(config, Versions.herdcat(), Versions.tomcat());
+        } catch (Exception e) {
+            log.error("Cannot set up cluster membership: {}", e.toString());
+            return null;
+        }
+        TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
+        AdminServer admin = new AdminServer(config, node::status, cluster);
         try {
             admin.start();
         } catch (BindException e) {
@@ -83,12 +95,29 @@ final class NodeLauncher {
             return null;
         }
         try {
+            cluster.join();
+        } catch (SecurityException e) {
+            log.error("Cluster {} refused this node ({}): secret.file must be the same on every node",
+                    config.cluster().name(), e.getMessage());
+            admin.stop();
+            cluster.close();
+            return null;
+        } catch (Exception e) {
+            log.error("Cannot join cluster {}: {}", config.cluster().name(), e.toString());
+            admin.stop();
+            cluster.close();
+            return null;
+        }
+        try {
             node.start();
+            node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
+            cluster.ready(node.ajpPort(), node.httpPort(), admin.port(), webapps(node));
             if (config.readyFile() != null) {
                 ReadyFile.write(config.readyFile(), config.name(), node.httpPort(), node.ajpPort(), admin.port());
             }
         } catch (Exception e) {
             log.error("Node {} failed to start", config.name(), e);
+            cluster.close();
             admin.stop();
             return null;
         }
@@ -96,7 +125,13 @@ final class NodeLauncher {
                 (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
-        return new RunningNode(config, node, admin, log);
+        return new RunningNode(config, node, admin, cluster, log);
+    }
+
+    private static List<NodeRecord.Webapp> webapps(TomcatNode node) {
+        return node.status().webapps().stream()
+                .map(w -> new NodeRecord.Webapp(w.path(), w.version() == null ? "" : w.version()))
+                .toList();
     }
 
     /** Logback gets the node name for every line; Tomcat's java.util.logging goes through SLF4J too. */

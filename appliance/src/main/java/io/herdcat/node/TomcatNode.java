@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.catalina.Cluster;
 import org.apache.catalina.Container;
 import org.apache.catalina.Context;
 import org.apache.catalina.Host;
@@ -31,7 +32,9 @@ public final class TomcatNode {
     private static final Logger LOG = LoggerFactory.getLogger(TomcatNode.class);
 
     private final NodeConfig config;
+    private final Cluster cluster;
     private final RequestStatsValve stats = new RequestStatsValve();
+    private volatile Runnable onWebappsChanged = () -> { };
     private volatile NodeState state = NodeState.NEW;
     private volatile Instant startedAt;
     private Tomcat tomcat;
@@ -39,8 +42,17 @@ public final class TomcatNode {
     private Connector http;
     private Connector ajp;
 
-    public TomcatNode(NodeConfig config) {
+    /**
+     * @param cluster the session-replicating cluster to set on the Engine, or null for none
+     */
+    public TomcatNode(NodeConfig config, Cluster cluster) {
         this.config = config;
+        this.cluster = cluster;
+    }
+
+    /** Called after a webapp is added to or removed from the Host (deploy, undeploy, redeploy). */
+    public void onWebappsChanged(Runnable callback) {
+        this.onWebappsChanged = callback;
     }
 
     /** Starts Tomcat and deploys the webapps folder; on failure stops what had started. */
@@ -103,6 +115,10 @@ public final class TomcatNode {
     private void configureEngineAndHost() {
         var engine = tomcat.getEngine();
         engine.setJvmRoute(config.name());
+        if (cluster != null) {
+            // before start: a context creates its cluster manager only if the Engine has a cluster then
+            engine.setCluster(cluster);
+        }
         engine.setBackgroundProcessorDelay((int) Math.max(1, config.deployScanInterval().toSeconds()));
         engine.getPipeline().addValve(stats);
         if (config.accessLog()) {
@@ -117,6 +133,11 @@ public final class TomcatNode {
         standardHost.setUnpackWARs(false);
         standardHost.setConfigClass(NodeContextConfig.class.getName());
         host.addLifecycleListener(new HostConfig());
+        host.addContainerListener(event -> {
+            if (Container.ADD_CHILD_EVENT.equals(event.getType()) || Container.REMOVE_CHILD_EVENT.equals(event.getType())) {
+                onWebappsChanged.run();
+            }
+        });
     }
 
     /**

@@ -33,7 +33,8 @@ class BadConfigIT {
 
     /** Runs the jar in {@code dir} with free ports plus {@code args}; returns its whole output. */
     private String runExpectingExit2(Map<String, String> env, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--http-port", "0", "--ajp-port", "0", "--admin-port", "0"));
+        List<String> all = new ArrayList<>(List.of("--http-port", "0", "--ajp-port", "0", "--admin-port", "0",
+                "--tribes-port", "0", "--jgroups-port", "0"));
         all.addAll(List.of(args));
         int exit;
         String out;

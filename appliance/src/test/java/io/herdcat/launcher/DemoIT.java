@@ -35,7 +35,7 @@ class DemoIT {
     void demoStartsTwoNodesThatServeTheSessionDemoUnderDifferentNames() throws Exception {
         Path webapps = Files.createDirectories(dir.resolve("webapps"));
         Files.copy(Path.of(System.getProperty("herdcat.demoWar")), webapps.resolve("session-demo.war"));
-        int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080);
+        int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080, 4000, 7800, 7900);
         try (NodeProcess demo = NodeProcess.exec("demo", dir, Map.of(),
                 List.of("demo", "--port-offset", Integer.toString(offset)))) {
             String url1 = "http://127.0.0.1:" + (8080 + offset) + "/session-demo/session.json?name=k&value=v";

@@ -26,6 +26,8 @@ public final class NodeProcess implements AutoCloseable {
     private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
     private static final Pattern PORT = Pattern.compile("\"(httpPort|ajpPort|adminPort)\":(\\d+)");
     private static final List<NodeProcess> RUNNING = new CopyOnWriteArrayList<>();
+    /** One cluster name per test JVM run, so parallel runs never join each other. */
+    public static final String CLUSTER = "test-" + Long.toHexString(System.nanoTime());
 
     private final String label;
     private final Process process;
@@ -79,7 +81,9 @@ public final class NodeProcess implements AutoCloseable {
         Files.deleteIfExists(ready);
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
                 "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
-                "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s"));
+                "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s",
+                "--cluster", CLUSTER, "--discovery-dir", dir.resolve("discovery").toString(),
+                "--tribes-port", "0", "--jgroups-port", "0"));
         args.addAll(List.of(extraArgs));
         return new NodeProcess(name, command(args), dir, Map.of(), ready);
     }

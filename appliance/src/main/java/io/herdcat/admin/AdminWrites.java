@@ -1,0 +1,103 @@
+package io.herdcat.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.herdcat.cluster.ClusterNode;
+import io.herdcat.config.Activation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API's writes: {@code POST /nodes/NAME/weight} and {@code POST /nodes/NAME/activation}
+ * with the new value as the body (or {@code ?value=}). Each needs {@code Authorization: Bearer TOKEN};
+ * the change goes to the named node through the cluster, so every node sees it. Every write is logged
+ * with the caller's address.
+ */
+final class AdminWrites {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminWrites.class);
+    private static final Pattern NODE_SETTING = Pattern.compile("/nodes/([A-Za-z0-9_-]{1,64})/(weight|activation)");
+    private static final int MAX_BODY = 256;
+
+    private final byte[] token;
+    private final ClusterNode cluster;
+
+    record Result(int status, Map<String, Object> body) {
+        static Result of(int status, String key, Object value) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put(key, value);
+            return new Result(status, body);
+        }
+    }
+
+    AdminWrites(String token, ClusterNode cluster) {
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.cluster = cluster;
+    }
+
+    Result handle(HttpExchange exchange) throws IOException {
+        if (token == null) {
+            return Result.of(403, "error", "writes are disabled: set admin.token.file on this node");
+        }
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] given = auth != null && auth.startsWith("Bearer ")
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(token, given)) {
+            LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.getRequestURI().getPath(),
+                    exchange.getRemoteAddress());
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)");
+        }
+        Matcher m = NODE_SETTING.matcher(exchange.getRequestURI().getPath());
+        if (!m.matches() || cluster == null) {
+            return Result.of(404, "error", "no such write; use POST /nodes/NAME/weight or /nodes/NAME/activation");
+        }
+        String node = m.group(1);
+        String value = value(exchange);
+        boolean known;
+        if ("weight".equals(m.group(2))) {
+            int weight;
+            try {
+                weight = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                weight = -1;
+            }
+            if (weight < 1 || weight > 100) {
+                return Result.of(400, "error", "weight must be a whole number from 1 to 100, got '" + value + "'");
+            }
+            known = cluster.requestWeight(node, weight);
+        } else {
+            Activation activation;
+            try {
+                activation = Activation.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                return Result.of(400, "error", "activation must be active, disabled or stopped, got '" + value + "'");
+            }
+            known = cluster.requestActivation(node, activation);
+        }
+        if (!known) {
+            return Result.of(404, "error", "no node named " + node + " in the cluster");
+        }
+        LOG.info("Admin write from {}: {} of {} set to {}", exchange.getRemoteAddress(), m.group(2), node, value);
+        Result ok = Result.of(202, "node", node);
+        ok.body().put(m.group(2), value);
+        return ok;
+    }
+
+    private static String value(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        if (query != null && query.startsWith("value=")) {
+            return query.substring("value=".length());
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            return new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8).trim();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.herdcat.cluster;
+
+import io.herdcat.config.Activation;
+import io.herdcat.config.NodeConfig.ClusterSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's JGroups channel and the table of node records it keeps in step with every member.
+ * Each node is the only writer of its own record: it multicasts it on every change and on every new
+ * view (so joiners and merged partitions learn it), and drops the records of members that left the
+ * view. A change asked of another node (its weight or activation) is sent to that node, which applies
+ * and republishes it. Views and messages are handled on one thread, never in JGroups' callbacks.
+ */
+public final class ClusterMembership implements Receiver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
+    private static final byte RECORD = 1;
+    private static final byte CHANGE_WEIGHT = 2;
+    private static final byte CHANGE_ACTIVATION = 3;
+
+    private final ClusterSettings settings;
+    private final JChannel channel;
+    private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
+    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cluster-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile NodeRecord self;
+    private volatile View view;
+    private volatile ClusterView current = new ClusterView(0, List.of(), List.of());
+
+    public ClusterMembership(ClusterSettings settings, NodeRecord initial, Path discoveryRoot) throws Exception {
+        this.settings = settings;
+        this.self = initial;
+        this.channel = new JChannel(JGroupsStack.build(settings, discoveryRoot));
+        channel.name(initial.name());
+        channel.setReceiver(this);
+        channel.setDiscardOwnMessages(true);
+    }
+
+    public void addListener(ClusterListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Joins the cluster and publishes this node's record.
+     *
+     * @throws SecurityException when the cluster refuses this node (another secret)
+     */
+    public void join() throws Exception {
+        channel.connect(settings.name());
+        update(r -> r);
+        LOG.info("Joined cluster {} as {} ({} member(s): {})", settings.name(), self.name(),
+                channel.getView().size(), channel.getView().getMembers());
+    }
+
+    /** Changes this node's own record and tells every member. */
+    public void update(UnaryOperator<NodeRecord> change) {
+        synchronized (this) {
+            self = change.apply(self);
+        }
+        events.execute(() -> {
+            Address me = channel.getAddress();
+            if (me != null) {
+                records.put(me, self);
+                multicast(self);
+                publishView();
+            }
+        });
+    }
+
+    public NodeRecord self() {
+        return self;
+    }
+
+    public ClusterView view() {
+        return current;
+    }
+
+    /** Asks node {@code name} (this one included) to take a new weight; false when no such member. */
+    public boolean requestWeight(String name, int weight) {
+        return request(name, CHANGE_WEIGHT, weight);
+    }
+
+    /** Asks node {@code name} (this one included) to take a new activation; false when no such member. */
+    public boolean requestActivation(String name, Activation activation) {
+        return request(name, CHANGE_ACTIVATION, activation.ordinal());
+    }
+
+    private boolean request(String name, byte type, int value) {
+        if (name.equals(self.name())) {
+            apply(type, value);
+            return true;
+        }
+        for (Map.Entry<Address, NodeRecord> e : records.entrySet()) {
+            if (e.getValue().name().equals(name)) {
+                send(e.getKey(), type, out -> out.writeInt(value));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void apply(byte type, int value) {
+        if (type == CHANGE_WEIGHT) {
+            LOG.info("Weight of {} set to {}", self.name(), value);
+            update(r -> r.withWeight(value));
+        } else {
+            Activation a = Activation.values()[value];
+            LOG.info("Activation of {} set to {}", self.name(), a);
+            update(r -> r.withActivation(a));
+        }
+    }
+
+    @Override
+    public void viewAccepted(View newView) {
+        events.execute(() -> {
+            view = newView;
+            records.keySet().removeIf(a -> !newView.containsMember(a));
+            Address me = channel.getAddress();
+            if (me != null) {
+                records.put(me, self);
+            }
+            multicast(self);
+            publishView();
+        });
+    }
+
+    @Override
+    public void receive(Message msg) {
+        byte[] data = msg.getArray();
+        int offset = msg.getOffset();
+        int length = msg.getLength();
+        Address from = msg.getSrc();
+        events.execute(() -> handle(from, data, offset, length));
+    }
+
+    private void handle(Address from, byte[] data, int offset, int length) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset, length))) {
+            byte type = in.readByte();
+            if (type == RECORD) {
+                NodeRecord r = NodeRecord.readFrom(in);
+                NodeRecord old = records.get(from);
+                View v = view;
+                if ((old == null || old.revision() < r.revision() || !old.startedAt().equals(r.startedAt()))
+                        && (v == null || v.containsMember(from))) {
+                    records.put(from, r);
+                    publishView();
+                }
+            } else if (type == CHANGE_WEIGHT || type == CHANGE_ACTIVATION) {
+                apply(type, in.readInt());
+            } else {
+                LOG.warn("Ignored cluster message of unknown type {} from {}", type, from);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ignored a malformed cluster message from {}: {}", from, e.toString());
+        }
+    }
+
+    private void publishView() {
+        View v = view;
+        if (v == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        List<NodeRecord> ordered = new ArrayList<>();
+        for (Address a : v.getMembers()) {
+            NodeRecord r = records.get(a);
+            names.add(r != null ? r.name() : String.valueOf(a));
+            if (r != null) {
+                ordered.add(r);
+            }
+        }
+        current = new ClusterView(v.getViewId().getId(), names, ordered);
+        for (ClusterListener l : listeners) {
+            try {
+                l.clusterChanged(current);
+            } catch (RuntimeException e) {
+                LOG.warn("Cluster listener {} failed", l, e);
+            }
+        }
+    }
+
+    private void multicast(NodeRecord r) {
+        send(null, RECORD, r::writeTo);
+    }
+
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private void send(Address to, byte type, Body body) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(type);
+            body.write(out);
+            channel.send(new BytesMessage(to, bytes.toByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            LOG.warn("Could not send to the cluster: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+        events.shutdown();
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.herdcat.cluster;
+
+import io.herdcat.config.Activation;
+import io.herdcat.config.NodeConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.apache.catalina.Cluster;
+import org.apache.catalina.ha.tcp.SimpleTcpCluster;
+
+/**
+ * A node's part in the cluster: its JGroups membership and record, and the Tomcat cluster that
+ * replicates its sessions with the members. Order of use: {@link #join()} before Tomcat starts
+ * (with {@link #tomcatCluster()} set on the Engine), {@link #ready} once Tomcat serves,
+ * {@link #stopping()} before Tomcat stops, {@link #close()} after.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private final ClusterMembership membership;
+    private final TribesMembershipBridge bridge;
+    private final SimpleTcpCluster tomcatCluster;
+    private final ReplicationCounters counters = new ReplicationCounters();
+    private final String advertisedHost;
+
+    public ClusterNode(NodeConfig config, String herdcatVersion, String tomcatVersion) throws Exception {
+        NodeConfig.ClusterSettings cs = config.cluster();
+        InetAddress ajpAddress = config.ajp().address();
+        this.advertisedHost = (ajpAddress.isAnyLocalAddress() ? cs.address() : ajpAddress).getHostAddress();
+        NodeRecord initial = new NodeRecord(config.name(), 0, NodeRecord.Phase.STARTING, advertisedHost,
+                config.ajp().port(), config.http().port(), config.admin().port(), "", 0, new byte[0],
+                config.weight(), config.activation(), herdcatVersion, tomcatVersion, List.of(), Instant.now());
+        Path discovery = cs.discoveryDir() == null ? Path.of(".") : cs.discoveryDir();
+        this.membership = new ClusterMembership(cs, initial, discovery);
+        this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
+                member -> membership.update(r -> r.withTribes(member.getHostname(), member.getPort(), member.getData())));
+        membership.addListener(bridge);
+        this.tomcatCluster = SessionReplication.create(cs, bridge, counters);
+    }
+
+    /** The Tomcat cluster to set on the Engine before Tomcat starts. */
+    public Cluster tomcatCluster() {
+        return tomcatCluster;
+    }
+
+    /** Joins the JGroups cluster; throws SecurityException when refused. */
+    public void join() throws Exception {
+        membership.join();
+    }
+
+    /** Tomcat serves: publish the actual ports and webapps, and replicate with starting members too. */
+    public void ready(int ajpPort, int httpPort, int adminPort, List<NodeRecord.Webapp> webapps) {
+        membership.update(r -> r.withEndpoints(advertisedHost, ajpPort, httpPort, adminPort)
+                .withWebapps(webapps).withPhase(NodeRecord.Phase.READY));
+        bridge.open();
+    }
+
+    /** Publishes the change of the deployed webapps. */
+    public void webappsChanged(List<NodeRecord.Webapp> webapps) {
+        membership.update(r -> r.withWebapps(webapps));
+    }
+
+    public void stopping() {
+        membership.update(r -> r.withPhase(NodeRecord.Phase.STOPPING));
+    }
+
+    public ClusterView view() {
+        return membership.view();
+    }
+
+    public NodeRecord self() {
+        return membership.self();
+    }
+
+    public ReplicationCounters counters() {
+        return counters;
+    }
+
+    /** Nodes whose sessions this node will not read (other Herdcat or Tomcat version). */
+    public Set<String> incompatibleNodes() {
+        return bridge.refusedNodes();
+    }
+
+    public boolean requestWeight(String node, int weight) {
+        return membership.requestWeight(node, weight);
+    }
+
+    public boolean requestActivation(String node, Activation activation) {
+        return membership.requestActivation(node, activation);
+    }
+
+    public void addListener(ClusterListener listener) {
+        membership.addListener(listener);
+    }
+
+    @Override
+    public void close() {
+        membership.close();
+    }
+}

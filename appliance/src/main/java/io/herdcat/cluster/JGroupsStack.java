@@ -1,0 +1,116 @@
+package io.herdcat.cluster;
+
+import io.herdcat.config.NodeConfig.ClusterSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
+import org.jgroups.protocols.AUTH;
+import org.jgroups.protocols.BARRIER;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FILE_PING;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.MPING;
+import org.jgroups.protocols.NON_BLOCKING_SENDS;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+
+/**
+ * The JGroups protocol stack of a node, bottom (transport) first: JGroups' own tcp.xml, with
+ * discovery chosen by configuration, failure detection tuned (a killed process leaves the view in
+ * about {@code crash.timeout}, a silent one within 1.3 × {@code silence.timeout}), quick merges after a
+ * partition heals, and, with a cluster secret, AUTH (who may join) and SYM_ENCRYPT (what is said).
+ */
+final class JGroupsStack {
+    private JGroupsStack() {
+    }
+
+    static List<Protocol> build(ClusterSettings cs, Path discoveryRoot) {
+        List<Protocol> stack = new ArrayList<>();
+        TCP tcp = new TCP();
+        tcp.setBindAddress(cs.address());
+        tcp.setBindPort(cs.jgroupsPort());
+        tcp.setPortRange(0);
+        stack.add(tcp);
+        stack.add(new NON_BLOCKING_SENDS());
+        stack.add(discovery(cs, discoveryRoot));
+
+        MERGE3 merge = new MERGE3();
+        merge.setMinInterval(1000);
+        merge.setMaxInterval(3000);
+        stack.add(merge);
+        FD_SOCK2 fdSock = new FD_SOCK2();
+        fdSock.setBindAddress(cs.address());
+        stack.add(fdSock);
+        long silence = cs.silenceTimeout().toMillis();
+        stack.add(new FD_ALL3().setTimeout(silence).setInterval(Math.max(100, silence / 5)));
+        stack.add(new VERIFY_SUSPECT2().setTimeout(cs.crashTimeout().toMillis()));
+        stack.add(new BARRIER());
+        if (cs.secret() != null) {
+            SecretKeySpec key = new SecretKeySpec(cs.secret().derive("herdcat/jgroups-encryption"), "AES");
+            stack.add(new SecretMismatchDetector(key));
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
+            encrypt.setSecretKey(key);
+            encrypt.symAlgorithm("AES/CBC/PKCS5Padding");
+            encrypt.symIvLength(16);
+            stack.add(encrypt);
+        }
+        stack.add(new NAKACK2().useMcastXmit(false));
+        stack.add(new UNICAST3());
+        stack.add(new STABLE());
+        if (cs.secret() != null) {
+            stack.add(new AUTH().setAuthToken(new HmacAuthToken(cs.secret().derive("herdcat/jgroups-auth"))));
+        }
+        GMS gms = new GMS();
+        gms.setJoinTimeout(500);
+        gms.setMaxJoinAttempts(3);
+        gms.printLocalAddress(false);
+        stack.add(gms);
+        stack.add(new MFC());
+        stack.add(new UFC());
+        stack.add(new FRAG2());
+        return stack;
+    }
+
+    private static Protocol discovery(ClusterSettings cs, Path discoveryRoot) {
+        return switch (cs.discovery()) {
+            case FOLDER -> {
+                FILE_PING ping = new FILE_PING();
+                ping.setLocation(discoveryRoot.toAbsolutePath().toString());
+                // a killed coordinator leaves its file behind: the next coordinator clears stale ones
+                ping.removeAllDataOnViewChange(true);
+                ping.writeDataOnFind(true);
+                yield ping;
+            }
+            case PEERS -> {
+                TCPPING ping = new TCPPING();
+                ping.setInitialHosts(Arrays.asList(cs.peers().stream().map(JGroupsStack::socketAddress)
+                        .toArray(InetSocketAddress[]::new)));
+                yield ping;
+            }
+            case MULTICAST -> {
+                MPING ping = new MPING();
+                ping.setBindAddr(cs.address());
+                yield ping;
+            }
+        };
+    }
+
+    private static InetSocketAddress socketAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

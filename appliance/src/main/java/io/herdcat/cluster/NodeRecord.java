@@ -1,0 +1,145 @@
+package io.herdcat.cluster;
+
+import io.herdcat.config.Activation;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What every node publishes about itself and every node holds about every member: how to reach it,
+ * how much traffic it wants, and what it runs. The owner is the only writer; {@code revision} grows
+ * with each change so a stale copy never replaces a newer one.
+ *
+ * @param tribesMember the node's Tribes member (its serialized form), empty until replication is up
+ * @param sessionFormat nodes exchange sessions only when these are equal (same Herdcat and Tomcat)
+ */
+public record NodeRecord(
+        String name,
+        long revision,
+        Phase phase,
+        String ajpHost,
+        int ajpPort,
+        int httpPort,
+        int adminPort,
+        String tribesHost,
+        int tribesPort,
+        byte[] tribesMember,
+        int weight,
+        Activation activation,
+        String herdcatVersion,
+        String tomcatVersion,
+        List<Webapp> webapps,
+        Instant startedAt) {
+
+    /** Where a node is in its life. Sessions are asked for only from READY nodes. */
+    public enum Phase { STARTING, READY, STOPPING }
+
+    /** A deployed webapp: its name ({@code /app##2}) and version ({@code 2}, or empty). */
+    public record Webapp(String name, String version) {
+    }
+
+    public NodeRecord {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(phase);
+        Objects.requireNonNull(activation);
+        tribesMember = tribesMember == null ? new byte[0] : tribesMember.clone();
+        webapps = List.copyOf(webapps);
+    }
+
+    @Override
+    public byte[] tribesMember() {
+        return tribesMember.clone();
+    }
+
+    public boolean hasTribesMember() {
+        return tribesMember.length > 0;
+    }
+
+    public String sessionFormat() {
+        return herdcatVersion + "/" + tomcatVersion;
+    }
+
+    public NodeRecord withPhase(Phase p) {
+        return new NodeRecord(name, revision + 1, p, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
+                tribesMember, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    public NodeRecord withWeight(int w) {
+        return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
+                tribesMember, w, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    public NodeRecord withActivation(Activation a) {
+        return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
+                tribesMember, weight, a, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    public NodeRecord withTribes(String host, int port, byte[] member) {
+        return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, host, port,
+                member, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    public NodeRecord withEndpoints(String ajpHostName, int ajp, int http, int admin) {
+        return new NodeRecord(name, revision + 1, phase, ajpHostName, ajp, http, admin, tribesHost, tribesPort,
+                tribesMember, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    public NodeRecord withWebapps(List<Webapp> deployed) {
+        return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
+                tribesMember, weight, activation, herdcatVersion, tomcatVersion, deployed, startedAt);
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeUTF(name);
+        out.writeLong(revision);
+        out.writeByte(phase.ordinal());
+        out.writeUTF(ajpHost);
+        out.writeInt(ajpPort);
+        out.writeInt(httpPort);
+        out.writeInt(adminPort);
+        out.writeUTF(tribesHost);
+        out.writeInt(tribesPort);
+        out.writeInt(tribesMember.length);
+        out.write(tribesMember);
+        out.writeInt(weight);
+        out.writeByte(activation.ordinal());
+        out.writeUTF(herdcatVersion);
+        out.writeUTF(tomcatVersion);
+        out.writeInt(webapps.size());
+        for (Webapp w : webapps) {
+            out.writeUTF(w.name());
+            out.writeUTF(w.version());
+        }
+        out.writeLong(startedAt.toEpochMilli());
+    }
+
+    static NodeRecord readFrom(DataInput in) throws IOException {
+        String name = in.readUTF();
+        long revision = in.readLong();
+        Phase phase = Phase.values()[in.readByte()];
+        String ajpHost = in.readUTF();
+        int ajpPort = in.readInt();
+        int httpPort = in.readInt();
+        int adminPort = in.readInt();
+        String tribesHost = in.readUTF();
+        int tribesPort = in.readInt();
+        byte[] member = new byte[in.readInt()];
+        in.readFully(member);
+        int weight = in.readInt();
+        Activation activation = Activation.values()[in.readByte()];
+        String herdcatVersion = in.readUTF();
+        String tomcatVersion = in.readUTF();
+        int n = in.readInt();
+        List<Webapp> webapps = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            webapps.add(new Webapp(in.readUTF(), in.readUTF()));
+        }
+        Instant startedAt = Instant.ofEpochMilli(in.readLong());
+        return new NodeRecord(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
+                member, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+}

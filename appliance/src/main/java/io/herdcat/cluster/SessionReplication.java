@@ -1,0 +1,90 @@
+package io.herdcat.cluster;
+
+import io.herdcat.config.NodeConfig.ClusterSettings;
+import io.herdcat.config.NodeConfig.SessionManagerKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.apache.catalina.ha.ClusterManager;
+import org.apache.catalina.ha.session.BackupManager;
+import org.apache.catalina.ha.session.ClusterSessionListener;
+import org.apache.catalina.ha.session.JvmRouteBinderValve;
+import org.apache.catalina.ha.tcp.ReplicationValve;
+import org.apache.catalina.ha.tcp.SimpleTcpCluster;
+import org.apache.catalina.tribes.Channel;
+import org.apache.catalina.tribes.group.GroupChannel;
+import org.apache.catalina.tribes.group.interceptors.EncryptInterceptor;
+import org.apache.catalina.tribes.group.interceptors.MessageDispatchInterceptor;
+import org.apache.catalina.tribes.transport.ReceiverBase;
+import org.apache.catalina.tribes.transport.ReplicationTransmitter;
+
+/**
+ * Tomcat's session replication, set up for "an acknowledged write survives the loss of its node":
+ * every change is sent synchronously and acknowledged by each member before the response is
+ * released; membership comes from JGroups ({@link TribesMembershipBridge}); with a cluster secret the
+ * session data is encrypted (EncryptInterceptor); Tribes' own failure detector is left out because
+ * JGroups decides who is alive.
+ */
+final class SessionReplication {
+    /** Sent, received and applied on every member before the request's response goes out. */
+    static final int SYNC_ACK = Channel.SEND_OPTIONS_SYNCHRONIZED_ACK | Channel.SEND_OPTIONS_USE_ACK;
+    private static final long SEND_TIMEOUT_MILLIS = 5_000;
+
+    private SessionReplication() {
+    }
+
+    static SimpleTcpCluster create(ClusterSettings cs, TribesMembershipBridge membership, ReplicationCounters counters) {
+        GroupChannel channel = new GroupChannel();
+        channel.setJmxEnabled(false);
+        channel.setHeartbeat(false);
+        channel.setMembershipService(membership);
+        ReceiverBase receiver = (ReceiverBase) channel.getChannelReceiver();
+        receiver.setAddress(cs.address().getHostAddress());
+        receiver.setPort(cs.tribesPort() == 0 ? anyFreePort(cs) : cs.tribesPort());
+        receiver.setAutoBind(1);
+        ((ReplicationTransmitter) channel.getChannelSender()).getTransport().setTimeout(SEND_TIMEOUT_MILLIS);
+        channel.addInterceptor(new MessageDispatchInterceptor());
+        if (cs.secret() != null) {
+            EncryptInterceptor encrypt = new EncryptInterceptor();
+            encrypt.setEncryptionAlgorithm("AES/GCM/NoPadding");
+            encrypt.setEncryptionKey(cs.secret().derive("herdcat/tribes-encryption"));
+            channel.addInterceptor(encrypt);
+        }
+
+        SimpleTcpCluster cluster = new SimpleTcpCluster();
+        cluster.setClusterName(cs.name());
+        cluster.setChannel(channel);
+        cluster.setChannelSendOptions(SYNC_ACK);
+        cluster.setHeartbeatBackgroundEnabled(false);
+        cluster.setManagerTemplate(managerTemplate(cs, counters));
+        // configuring any listener or valve replaces Tomcat's defaults: give all three explicitly
+        cluster.addClusterListener(new ClusterSessionListener());
+        cluster.addValve(new JvmRouteBinderValve());
+        cluster.addValve(new ReplicationValve());
+        return cluster;
+    }
+
+    private static ClusterManager managerTemplate(ClusterSettings cs, ReplicationCounters counters) {
+        if (cs.sessionManager() == SessionManagerKind.BACKUP) {
+            BackupManager backup = new BackupManager();
+            backup.setMapSendOptions(SYNC_ACK);
+            return backup;
+        }
+        ReplicatingDeltaManager delta = new ReplicatingDeltaManager(counters);
+        delta.setStateTransferTimeout((int) Math.max(1, cs.stateTransferTimeout().toSeconds()));
+        delta.setExpireSessionsOnShutdown(false);
+        delta.setNotifyListenersOnReplication(true);
+        return delta;
+    }
+
+    /** Tribes advertises the port it was given, so "any free port" is picked here, before it binds. */
+    private static int anyFreePort(ClusterSettings cs) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(cs.address(), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + cs.address(), e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.herdcat.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.catalina.tribes.Member;
+import org.apache.catalina.tribes.MembershipProvider;
+import org.apache.catalina.tribes.membership.MemberImpl;
+import org.apache.catalina.tribes.membership.Membership;
+import org.apache.catalina.tribes.membership.MembershipServiceBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tribes' membership, fed from the JGroups view instead of Tribes' own multicast: a member is added
+ * when its node record carries its Tribes address, and removed when it leaves the view.
+ *
+ * <p>While this node starts, only members that are READY count: a starting node asks a running one
+ * for the existing sessions, and two nodes starting at the same moment never wait for each other
+ * (stock DeltaManager would stall for its state-transfer timeout). Once this node is ready, starting
+ * members count too, so they receive every change made while they load the sessions. Members whose
+ * Herdcat or Tomcat version differs never count: their serialized sessions may not be readable here.
+ */
+final class TribesMembershipBridge extends MembershipServiceBase implements ClusterListener {
+    private static final Logger LOG = LoggerFactory.getLogger(TribesMembershipBridge.class);
+
+    private final String selfName;
+    private final String sessionFormat;
+    private final Consumer<MemberImpl> publishLocalMember;
+    private final Map<String, Member> added = new HashMap<>();
+    private final Set<String> refused = new HashSet<>();
+    private volatile MemberImpl localMember;
+    private volatile Membership membership;
+    private volatile boolean open;
+    private volatile ClusterView lastView;
+    private byte[] payload = new byte[0];
+    private byte[] domain = new byte[0];
+
+    TribesMembershipBridge(String selfName, String sessionFormat, Consumer<MemberImpl> publishLocalMember) {
+        this.selfName = selfName;
+        this.sessionFormat = sessionFormat;
+        this.publishLocalMember = publishLocalMember;
+    }
+
+    @Override
+    public void setLocalMemberProperties(String host, int port, int securePort, int udpPort) {
+        try {
+            MemberImpl m = new MemberImpl(host, port, 0);
+            byte[] id = new byte[16];
+            new SecureRandom().nextBytes(id);
+            m.setUniqueId(id);
+            m.setPayload(payload);
+            m.setDomain(domain);
+            m.setSecurePort(securePort);
+            m.setUdpPort(udpPort);
+            m.setLocal(true);
+            m.getData(true, true);
+            localMember = m;
+            membership = new Membership(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void start(int level) {
+        if (level == MBR_RX && localMember != null) {
+            publishLocalMember.accept(localMember);
+            ClusterView v = lastView;
+            if (v != null) {
+                clusterChanged(v);
+            }
+        }
+    }
+
+    @Override
+    public void stop(int level) {
+        // membership ends with the JGroups channel
+    }
+
+    /** From now on starting members count too: this node has its sessions and serves. */
+    void open() {
+        open = true;
+        ClusterView v = lastView;
+        if (v != null) {
+            clusterChanged(v);
+        }
+    }
+
+    @Override
+    public synchronized void clusterChanged(ClusterView view) {
+        lastView = view;
+        Membership m = membership;
+        if (m == null) {
+            return;
+        }
+        Map<String, NodeRecord> wanted = new HashMap<>();
+        for (NodeRecord r : view.records()) {
+            if (r.name().equals(selfName) || !r.hasTribesMember()) {
+                continue;
+            }
+            if (!r.sessionFormat().equals(sessionFormat)) {
+                if (refused.add(r.name())) {
+                    LOG.warn("Node {} runs Herdcat/Tomcat {} and this node {}: sessions are not exchanged with it",
+                            r.name(), r.sessionFormat(), sessionFormat);
+                }
+                continue;
+            }
+            if (open || r.phase() == NodeRecord.Phase.READY) {
+                wanted.put(key(r.tribesMember()), r);
+            }
+        }
+        for (Map.Entry<String, NodeRecord> e : wanted.entrySet()) {
+            if (!added.containsKey(e.getKey())) {
+                Member member = MemberImpl.getMember(e.getValue().tribesMember());
+                added.put(e.getKey(), member);
+                m.addMember(member);
+                LOG.info("Replicating sessions with {} ({})", e.getValue().name(), member.getName());
+                memberAdded(member);
+            }
+        }
+        Set<String> inView = new HashSet<>();
+        view.records().forEach(r -> inView.add(key(r.tribesMember())));
+        for (String k : Set.copyOf(added.keySet())) {
+            if (!inView.contains(k)) {
+                Member member = added.remove(k);
+                m.removeMember(member);
+                LOG.info("Stopped replicating with {}", member.getName());
+                memberDisappeared(member);
+            }
+        }
+    }
+
+    /** A Tribes member is its address and unique id (a restarted node is a new member). */
+    private static String key(byte[] data) {
+        if (data.length == 0) {
+            return "";
+        }
+        Member m = MemberImpl.getMember(data);
+        return HexFormat.of().formatHex(m.getUniqueId()) + "@" + m.getName();
+    }
+
+    /** Names of the nodes whose sessions this node will not read. */
+    synchronized Set<String> refusedNodes() {
+        return Set.copyOf(refused);
+    }
+
+    @Override
+    public boolean hasMembers() {
+        Membership m = membership;
+        return m != null && m.hasMembers();
+    }
+
+    @Override
+    public Member getMember(Member mbr) {
+        Membership m = membership;
+        return m == null ? null : m.getMember(mbr);
+    }
+
+    @Override
+    public Member[] getMembers() {
+        Membership m = membership;
+        return m == null ? new Member[0] : m.getMembers();
+    }
+
+    @Override
+    public Member getLocalMember(boolean incAliveTime) {
+        return localMember;
+    }
+
+    @Override
+    public void setPayload(byte[] payload) {
+        this.payload = payload == null ? new byte[0] : payload.clone();
+    }
+
+    @Override
+    public void setDomain(byte[] domain) {
+        this.domain = domain == null ? new byte[0] : domain.clone();
+    }
+
+    @Override
+    public MembershipProvider getMembershipProvider() {
+        return null;
+    }
+}
