@@ -7,28 +7,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tomcat's DeltaManager, plus a clear account of attributes it cannot replicate: the webapp still
- * gets the servlet API's IllegalArgumentException from {@code setAttribute}, and the node logs the
- * attribute and its class and counts it, instead of a broken replication channel later.
+ * Tomcat's DeltaManager, plus a clear account of attributes it cannot replicate: the webapp gets the
+ * servlet API's IllegalArgumentException from {@code setAttribute} (Tomcat's own check), and the node
+ * logs the attribute and its class and counts it, instead of a broken replication channel later.
  */
 final class ReplicatingDeltaManager extends DeltaManager {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatingDeltaManager.class);
+    /** Tomcat asks more than once per setAttribute: count a value once. */
+    private static final ThreadLocal<Object> LAST_REFUSED = new ThreadLocal<>();
     private final ReplicationCounters counters;
 
     ReplicatingDeltaManager(ReplicationCounters counters) {
         this.counters = counters;
     }
 
+    /**
+     * Returning true for a value that is not serializable keeps it from being quietly kept on this
+     * node only: StandardSession then refuses it with the IllegalArgumentException.
+     */
     @Override
     public boolean willAttributeDistribute(String name, Object value) {
-        boolean ok = super.willAttributeDistribute(name, value);
-        if (!ok || (value != null && !(value instanceof Serializable))) {
+        if (value != null && !(value instanceof Serializable) && LAST_REFUSED.get() != value) {
+            LAST_REFUSED.set(value);
             counters.notSerializable();
             LOG.warn("Session attribute '{}' of {} is not serializable: refused (webapp {})", name,
-                    value == null ? "null" : value.getClass().getName(), getName());
-            return false;
+                    value.getClass().getName(), getName());
         }
-        return true;
+        return super.willAttributeDistribute(name, value);
     }
 
     @Override

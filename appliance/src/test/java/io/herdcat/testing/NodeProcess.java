@@ -25,7 +25,8 @@ public final class NodeProcess implements AutoCloseable {
     /** JVM flags for test nodes: small and quick to start. */
     private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1");
     private static final Pattern PORT = Pattern.compile("\"(httpPort|ajpPort|adminPort)\":(\\d+)");
-    private static final List<NodeProcess> RUNNING = new CopyOnWriteArrayList<>();
+    /** Every process started since the last test ended, closed or not, for the output dump. */
+    private static final List<NodeProcess> STARTED = new CopyOnWriteArrayList<>();
     /** One cluster name per test JVM run, so parallel runs never join each other. */
     public static final String CLUSTER = "test-" + Long.toHexString(System.nanoTime());
 
@@ -49,7 +50,7 @@ public final class NodeProcess implements AutoCloseable {
         this.pump = new Thread(this::pumpOutput, "output-" + label);
         pump.setDaemon(true);
         pump.start();
-        RUNNING.add(this);
+        STARTED.add(this);
     }
 
     /** Path of the jar under test, set by the failsafe configuration. */
@@ -174,7 +175,6 @@ public final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        RUNNING.remove(this);
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
@@ -184,8 +184,11 @@ public final class NodeProcess implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
-    static List<NodeProcess> running() {
-        return List.copyOf(RUNNING);
+    /** The processes started since the last call, which forgets them. */
+    static List<NodeProcess> drainStarted() {
+        List<NodeProcess> started = List.copyOf(STARTED);
+        STARTED.removeAll(started);
+        return started;
     }
 
     String label() {

@@ -19,6 +19,14 @@ public final class TestWars {
      * prints its id), {@code /slow.jsp?ms=N} (answers after N ms).
      */
     public static void drop(Path webapps, String fileName, String label) throws IOException {
+        drop(webapps, fileName, label, false);
+    }
+
+    /**
+     * The same, optionally {@code <distributable/>}; it also has {@code /bad.jsp}, which sets an
+     * attribute that cannot be serialized and prints "accepted" or "refused".
+     */
+    public static void drop(Path webapps, String fileName, String label, boolean distributable) throws IOException {
         Path tmp = Files.createTempFile(webapps.getParent(), "war", ".tmp");
         try (OutputStream file = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(file)) {
             add(zip, "index.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %>version=" + label + "\n");
@@ -26,12 +34,14 @@ public final class TestWars {
                     + " session=<%= session.getId() %>\n");
             add(zip, "slow.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
                     + " Thread.sleep(Long.parseLong(request.getParameter(\"ms\"))); %>slow done " + label + "\n");
+            add(zip, "bad.jsp", "<%@ page contentType=\"text/plain\" %><% try { session.setAttribute(\"bad\","
+                    + " new Object()); out.print(\"accepted\"); } catch (IllegalArgumentException e) {"
+                    + " out.print(\"refused\"); } %>\n");
             add(zip, "WEB-INF/web.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
                       <display-name>test</display-name>
-                    </web-app>
-                    """);
+                    """ + (distributable ? "  <distributable/>\n" : "") + "</web-app>\n");
         }
         Files.move(tmp, webapps.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
