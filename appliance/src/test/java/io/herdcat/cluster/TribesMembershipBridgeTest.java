@@ -1,0 +1,74 @@
+package io.herdcat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.herdcat.config.Activation;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.catalina.tribes.MembershipService;
+import org.apache.catalina.tribes.membership.MemberImpl;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TribesMembershipBridgeTest {
+    private final List<MemberImpl> published = new ArrayList<>();
+    private TribesMembershipBridge bridge;
+
+    @BeforeEach
+    void localMember() {
+        bridge = new TribesMembershipBridge("a", "1.0/11.0.21", published::add);
+        bridge.setLocalMemberProperties("127.0.0.1", 4000, -1, -1);
+        bridge.start(MembershipService.MBR_RX);
+    }
+
+    private static NodeRecord record(String name, String version, NodeRecord.Phase phase, int tribesPort)
+            throws IOException {
+        MemberImpl m = new MemberImpl("127.0.0.1", tribesPort, 0);
+        m.setUniqueId(new byte[] {(byte) tribesPort, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+        return new NodeRecord(name, 1, phase, "127.0.0.1", 8009, 8080, 9080, "127.0.0.1", tribesPort, m.getData(),
+                1, Activation.ACTIVE, version, "11.0.21", List.of(), Instant.EPOCH);
+    }
+
+    private void view(NodeRecord... others) {
+        List<String> names = new ArrayList<>(List.of("a"));
+        for (NodeRecord r : others) {
+            names.add(r.name());
+        }
+        bridge.clusterChanged(new ClusterView(1, names, List.of(others)));
+    }
+
+    @Test
+    void publishesItsOwnTribesMemberWhenReplicationStarts() {
+        assertEquals(1, published.size());
+        assertEquals(4000, published.get(0).getPort());
+    }
+
+    @Test
+    void nodeWithAnotherVersionIsNeverAReplicationMemberAndIsListed() throws IOException {
+        view(record("b", "1.0", NodeRecord.Phase.READY, 4001), record("c", "2.0", NodeRecord.Phase.READY, 4002));
+        assertEquals(1, bridge.getMembers().length);
+        assertEquals(4001, bridge.getMembers()[0].getPort());
+        assertEquals(Set.of("c"), bridge.refusedNodes());
+    }
+
+    @Test
+    void whileStartingOnlyReadyNodesCountAndOnceOpenStartingOnesDoToo() throws IOException {
+        NodeRecord starting = record("b", "1.0", NodeRecord.Phase.STARTING, 4001);
+        view(starting);
+        assertEquals(0, bridge.getMembers().length, "a starting node never waits for another starting node");
+        bridge.open();
+        assertEquals(1, bridge.getMembers().length, "a running node replicates to a starting one");
+    }
+
+    @Test
+    void nodeThatLeavesTheViewStopsBeingAMember() throws IOException {
+        view(record("b", "1.0", NodeRecord.Phase.READY, 4001), record("c", "1.0", NodeRecord.Phase.READY, 4002));
+        assertEquals(2, bridge.getMembers().length);
+        view(record("c", "1.0", NodeRecord.Phase.READY, 4002));
+        assertEquals(1, bridge.getMembers().length);
+        assertEquals(4002, bridge.getMembers()[0].getPort());
+    }
+}
