@@ -5,21 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 RUNS=${RUNS:-5}
 PORT=${PORT:-18080}
-OUT=bench/out
-JAR=appliance/target/herdcat.jar
-WAR=session-demo/target/session-demo.war
-TOMCAT_VERSION=11.0.18
-# The JVM flags README.md recommends for a node.
-NODE_FLAGS="-XX:+UseSerialGC -Xms32m -Xmx512m"
-mkdir -p "$OUT"
-
-[ -f "$JAR" ] && [ -f "$WAR" ] || mvn -B -q package -DskipTests
-TGZ="$OUT/tomcat-$TOMCAT_VERSION.tar.gz"
-if [ ! -f "$TGZ" ]; then
-  mvn -B -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz" -DoutputDirectory="$OUT"
-fi
+bench_prepare
 CDS="$OUT/herdcat.jsa"
 rm -f "$CDS"
 # shellcheck disable=SC2086
@@ -28,13 +18,11 @@ java $NODE_FLAGS -Xlog:cds=off -XX:ArchiveClassesAtExit="$CDS" -jar "$JAR" train
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
 # measure LABEL CMD... : prints "<ms> <rss-kB>" for one start; the command must serve PORT.
 measure() {
   local log="$work/$1.log" start end pid rss tries=0
   shift
-  port_free || { echo "port $PORT is taken" >&2; exit 1; }
+  port_free "$PORT" || { echo "port $PORT is taken" >&2; exit 1; }
   start=$(date +%s%N)
   "$@" > "$log" 2>&1 &
   pid=$!
@@ -49,7 +37,7 @@ measure() {
   sleep 5   # idle, then read the resident set
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  while ! port_free; do sleep 0.05; done
+  while ! port_free "$PORT"; do sleep 0.05; done
   echo "$(( (end - start) / 1000000 )) $rss"
 }
 
@@ -63,9 +51,7 @@ herdcat_run() {  # herdcat_run EXTRA_JVM_FLAGS
 
 tomcat_run() {  # tomcat_run JAVA_OPTS
   local d="$work/tomcat"
-  rm -rf "$d"; mkdir -p "$d"
-  tar -xzf "$TGZ" -C "$d" --strip-components=1
-  rm -rf "$d/webapps/"*; cp "$WAR" "$d/webapps/"
+  unpack_tomcat "$d"
   sed -i "s/port=\"8080\"/port=\"$PORT\"/; s/port=\"8005\"/port=\"-1\"/" "$d/conf/server.xml"
   JAVA_OPTS="$1" CATALINA_PID="" measure tomcat "$d/bin/catalina.sh" run
 }
@@ -86,7 +72,6 @@ for i in $(seq 1 "$RUNS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base_ms=$(echo "${ms[${variants[2]}]}" | median)
 {
   echo "| variant | start to first response, median of $RUNS (ms) | runs (ms) | idle RSS, median (MB) | time ÷ stock Tomcat |"

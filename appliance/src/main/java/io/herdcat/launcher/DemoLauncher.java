@@ -29,7 +29,7 @@ final class DemoLauncher {
     /** The JVM flags the README recommends for a node; the demo uses them for its children. */
     static final List<String> NODE_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-Xss512k");
     private static final int NODES = 2;
-    private static final Pattern PORT = Pattern.compile("\"(httpPort|ajpPort|adminPort)\":(\\d+)");
+    private static final Pattern PORT = Pattern.compile("\"(pid|httpPort|ajpPort|adminPort)\":(\\d+)");
 
     private final Map<Setting, String> flags;
     private final Path workingDir;
@@ -146,11 +146,13 @@ final class DemoLauncher {
                 .append(workingDir.resolve(flags.getOrDefault(Setting.WEBAPPS, "webapps")).normalize()).append('\n');
         for (int i = 0; i < NODES; i++) {
             Map<String, Integer> p = ports.get(i);
-            b.append(String.format("demo |   %-6s  http://127.0.0.1:%d/session-demo/   AJP %d   admin http://127.0.0.1:%d/status%n",
-                    nodeFlags.get(i).get(Setting.NAME), p.get("httpPort"), p.get("ajpPort"), p.get("adminPort")));
+            b.append(String.format("demo |   %-6s  http://127.0.0.1:%d/session-demo/   AJP %d   admin http://127.0.0.1:%d/status"
+                    + "   pid %d%n", nodeFlags.get(i).get(Setting.NAME), p.get("httpPort"), p.get("ajpPort"),
+                    p.get("adminPort"), p.get("pid")));
         }
         int http1 = ports.get(0).get("httpPort");
-        b.append("demo | Try: open http://127.0.0.1:").append(http1).append("/session-demo/ and add a value, or\n")
+        b.append("demo | Try: open http://127.0.0.1:").append(http1).append("/session-demo/ and add a value, open node2's page,")
+                .append(" then kill -9 one node and reload the other's page: the session is still there. Or\n")
                 .append("demo |   curl -c jar.txt -b jar.txt 'http://127.0.0.1:").append(http1)
                 .append("/session-demo/session.json?name=color&value=blue'\n")
                 .append("demo | Ctrl-C stops both nodes.\n");

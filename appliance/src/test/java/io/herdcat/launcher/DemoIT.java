@@ -50,7 +50,10 @@ class DemoIT {
             assertEquals("node2", name2);
             assertNotEquals(name1, name2);
             assertTrue(one.body().contains("\"attributes\":{\"k\":\"v\"}"), one.body());
-            assertTrue(one.sessionCookie().orElseThrow().endsWith(".node1"), "session id carries the jvmRoute");
+            String id = one.sessionCookie().orElseThrow();
+            assertTrue(id.endsWith(".node1"), "session id carries the jvmRoute");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(
+                    Http.get(url2, id).body().contains("\"attributes\":{\"k\":\"v\"}"), "node2 has node1's session"));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> demo.output().contains("Ctrl-C stops both nodes"));
             assertTrue(demo.output().contains("node1 | "), demo.output());

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Session replication, side by side: Herdcat's two-node cluster against two stock Tomcat 11 nodes
+# with the stock DeltaManager cluster (asynchronous, channelSendOptions=8, static membership).
+#   1. durability: acknowledged session writes lost on kill -9 of the node that served them
+#   2. replication cost: session-writing throughput with a replicating peer ÷ the same node alone
+#   3. failure detection and merge: crash (kill -9) and freeze (SIGSTOP) detection, merge after SIGCONT
+# Usage: bench/cluster.sh   (RUNS=3 durability runs, DETECT_RUNS=5; results in bench/out/cluster.md)
+#        SECTIONS="cost" bench/cluster.sh   runs only some of: durability cost detect
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+RUNS=${RUNS:-3}
+DETECT_RUNS=${DETECT_RUNS:-5}
+WRK_SECONDS=${WRK_SECONDS:-10}
+SECTIONS=${SECTIONS:-durability cost detect}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
+bench_prepare
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# herdcat_node NAME N: node NAME on HTTP 1808N, admin 1908N, one discovery folder; echoes its pid.
+herdcat_node() {
+  mkdir -p "$work/webapps"; cp -n "$WAR" "$work/webapps/" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  java $NODE_FLAGS -jar "$JAR" --name "$1" --cluster bench --discovery-dir "$work/discovery" \
+    --webapps "$work/webapps" --work-dir "$work/work-$1" --http-port "1808$2" --admin-port "1908$2" \
+    --ajp-port 0 --tribes-port 0 --jgroups-port 0 --access-log false > "$work/$1.log" 2>&1 &
+  echo $!
+}
+
+members() { curl -s "http://127.0.0.1:1908$1/status" | grep -o '"members":\[[^]]*\]' | tr -cd ',' | wc -c; }
+wait_members() {  # wait_members N COUNT: until node N's view has COUNT members
+  for _ in $(seq 1 3000); do [ "$(( $(members "$1") + 1 ))" = "$2" ] && return 0; sleep 0.01; done
+  echo "node $1 never saw $2 members" >&2; return 1
+}
+
+# tomcat_node N: stock Tomcat with the default DeltaManager cluster, HTTP 1818N, Tribes 1400N.
+tomcat_node() {
+  local d="$work/tomcat$1" other=$(( 3 - $1 ))
+  unpack_tomcat "$d"
+  cat > "$d/conf/server.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="1818$1" protocol="HTTP/1.1" connectionTimeout="20000"/>
+    <Engine name="Catalina" defaultHost="localhost" jvmRoute="server$1">
+      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster">
+        <Manager className="org.apache.catalina.ha.session.DeltaManager" expireSessionsOnShutdown="false"
+                 notifyListenersOnReplication="true"/>
+        <Channel className="org.apache.catalina.tribes.group.GroupChannel">
+          <Membership className="org.apache.catalina.tribes.membership.StaticMembershipService">
+            <LocalMember className="org.apache.catalina.tribes.membership.StaticMember"
+                         uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$1}"/>
+            <Member className="org.apache.catalina.tribes.membership.StaticMember" host="127.0.0.1"
+                    port="1400$other" uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$other}"/>
+          </Membership>
+          <Receiver className="org.apache.catalina.tribes.transport.nio.NioReceiver" address="127.0.0.1"
+                    port="1400$1" autoBind="0"/>
+          <Sender className="org.apache.catalina.tribes.transport.ReplicationTransmitter">
+            <Transport className="org.apache.catalina.tribes.transport.nio.PooledParallelSender"/>
+          </Sender>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpPingInterceptor"/>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpFailureDetector"/>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatchInterceptor"/>
+        </Channel>
+        <Valve className="org.apache.catalina.ha.tcp.ReplicationValve" filter=""/>
+        <Valve className="org.apache.catalina.ha.session.JvmRouteBinderValve"/>
+        <ClusterListener className="org.apache.catalina.ha.session.ClusterSessionListener"/>
+      </Cluster>
+      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"/>
+    </Engine>
+  </Service>
+</Server>
+XML
+  JAVA_OPTS="$NODE_FLAGS" "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
+  echo $!
+}
+
+durability() {  # durability herdcat|tomcat existing|new: one probe run; echoes "acknowledged=N lost=M"
+  local a b url1 url2
+  if [ "$1" = herdcat ]; then
+    rm -rf "$work/discovery"
+    a=$(herdcat_node a 1); b=$(herdcat_node b 2); pids+=("$a" "$b")
+    url1="http://127.0.0.1:18081/session-demo/session.json"; url2="http://127.0.0.1:18082/session-demo/session.json"
+    wait_url "$url1"; wait_url "$url2"; wait_members 1 2
+  else
+    a=$(tomcat_node 1); b=$(tomcat_node 2); pids+=("$a" "$b")
+    url1="http://127.0.0.1:18181/session-demo/session.json"; url2="http://127.0.0.1:18182/session-demo/session.json"
+    wait_url "$url1"; wait_url "$url2"
+    # stock static membership: wait until node 1 says it sees node 2
+    for _ in $(seq 1 600); do grep -q "memberAdded\|Replication member added" "$work/tomcat1.log" && break; sleep 0.1; done
+  fi
+  java bench/DurabilityProbe.java "$url1" "$url2" "$a" "$2" 300 200
+  stop_pid "$b"; stop_pid "$a"
+}
+
+{
+if want durability; then
+echo "## Durability: acknowledged session writes lost on kill -9 (300 sessions, kill after the 200th answer)"
+echo
+echo "| system | sessions | run | acknowledged writes | lost |"
+echo "|---|---|---|---|---|"
+for mode in existing new; do
+  for sys in herdcat tomcat; do
+    for i in $(seq 1 "$RUNS"); do
+      r=$(durability "$sys" "$mode")
+      ack=${r#acknowledged=}; ack=${ack%% *}; lost=${r#*lost=}
+      echo "| $sys | $mode | $i | $ack | $lost |"
+    done
+  done
+done
+echo
+fi
+
+if want cost; then
+echo "## Replication cost: session-writing requests, wrk -t2 -c16 -d${WRK_SECONDS}s, 200 existing sessions"
+echo
+rm -rf "$work/discovery"
+a=$(herdcat_node a 1); b=$(herdcat_node b 2); pids+=("$a" "$b")
+wait_url "http://127.0.0.1:18081/session-demo/hello"; wait_url "http://127.0.0.1:18082/session-demo/hello"
+wait_members 1 2
+for i in $(seq 1 200); do
+  curl -s -D - -o /dev/null "http://127.0.0.1:18081/session-demo/session.json?name=k&value=$i" \
+    | sed -n 's/^Set-Cookie: JSESSIONID=\([^;]*\).*/\1/p'
+done > "$work/ids.txt"
+run_wrk() { wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s bench/session-write.lua http://127.0.0.1:18081 -- "$work/ids.txt"; }
+run_wrk > /dev/null   # warm-up
+with=$(run_wrk)
+stop_pid "$b"; wait_members 1 1
+alone=$(run_wrk)
+stop_pid "$a"
+rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+lat() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
+echo "| run | requests/s | p50 | p99 |"
+echo "|---|---|---|---|"
+echo "| two nodes, synchronous replication | $(rps "$with") | $(lat "$with" 50%) | $(lat "$with" 99%) |"
+echo "| the same node alone (nothing to replicate to) | $(rps "$alone") | $(lat "$alone" 50%) | $(lat "$alone" 99%) |"
+printf '\nratio (replicating ÷ alone): %.2f\n\n' "$(echo "$(rps "$with") / $(rps "$alone")" | bc -l)"
+fi
+
+if want detect; then
+echo "## Failure detection and merge (median of $DETECT_RUNS)"
+echo
+crash=""; freeze=""; merge=""
+for i in $(seq 1 "$DETECT_RUNS"); do
+  rm -rf "$work/discovery"
+  a=$(herdcat_node a 1); b=$(herdcat_node b 2); pids+=("$a" "$b")
+  wait_url "http://127.0.0.1:19081/health"; wait_url "http://127.0.0.1:19082/health"; wait_members 1 2
+  t0=$(date +%s%N); kill -STOP "$b"; wait_members 1 1; t1=$(date +%s%N)
+  freeze+="$(( (t1 - t0) / 1000000 )) "
+  t0=$(date +%s%N); kill -CONT "$b"; wait_members 1 2; wait_members 2 2; t1=$(date +%s%N)
+  merge+="$(( (t1 - t0) / 1000000 )) "
+  t0=$(date +%s%N); kill -9 "$b"; wait_members 1 1; t1=$(date +%s%N)
+  crash+="$(( (t1 - t0) / 1000000 )) "
+  stop_pid "$a"
+done
+echo "| event | median (ms) | runs (ms) | goal |"
+echo "|---|---|---|---|"
+echo "| kill -9 of a node → it leaves the other's view | $(echo "$crash" | median) | ${crash% } | ≤ 2000 |"
+echo "| SIGSTOP (frozen JVM) → it leaves the view | $(echo "$freeze" | median) | ${freeze% } | ≤ 10000 |"
+echo "| SIGCONT → both views whole again (merge) | $(echo "$merge" | median) | ${merge% } | |"
+echo
+fi
+echo "JVM: $(java -version 2>&1 | head -1); $(nproc) cores; node flags: $NODE_FLAGS; $(date -u +%F)"
+} | tee "$OUT/cluster.md"
