@@ -59,9 +59,10 @@ final class JGroupsStack {
         stack.add(new FD_ALL3().setTimeout(silence).setInterval(Math.max(100, silence / 5)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(cs.crashTimeout().toMillis()));
         stack.add(new BARRIER());
-        if (cs.secret() != null) {
-            SecretKeySpec key = new SecretKeySpec(cs.secret().derive("herdcat/jgroups-encryption"), "AES");
-            stack.add(new SecretMismatchDetector(key));
+        SecretKeySpec key = cs.secret() == null ? null
+                : new SecretKeySpec(cs.secret().derive("herdcat/jgroups-encryption"), "AES");
+        stack.add(new SecretMismatchDetector(key));
+        if (key != null) {
             SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
             encrypt.setSecretKey(key);
             encrypt.symAlgorithm("AES/CBC/PKCS5Padding");

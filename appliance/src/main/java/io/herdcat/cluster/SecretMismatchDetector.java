@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits just below SYM_ENCRYPT and says, once per sender, why a node cannot be part of this cluster:
- * its traffic is encrypted with another secret, or not at all. SYM_ENCRYPT itself drops such messages
- * without a word a user could act on.
+ * Sits where SYM_ENCRYPT is (or would be) and says, once per sender, why a node cannot be part of
+ * this cluster: its traffic is encrypted with another secret, or with one while this node has none,
+ * or not at all. SYM_ENCRYPT itself drops such messages without a word a user could act on.
  */
 final class SecretMismatchDetector extends Protocol {
     private static final Logger LOG = LoggerFactory.getLogger(SecretMismatchDetector.class);
@@ -27,9 +27,10 @@ final class SecretMismatchDetector extends Protocol {
     private final short encryptId = ClassConfigurator.getProtocolId(SYM_ENCRYPT.class);
     private final Set<Address> reported = ConcurrentHashMap.newKeySet();
 
+    /** @param key this node's encryption key, or null when it has no cluster secret */
     SecretMismatchDetector(SecretKey key) {
         try {
-            this.version = MessageDigest.getInstance("MD5").digest(key.getEncoded());
+            this.version = key == null ? null : MessageDigest.getInstance("MD5").digest(key.getEncoded());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -51,7 +52,11 @@ final class SecretMismatchDetector extends Protocol {
 
     private void check(Message msg) {
         EncryptHeader h = msg.getHeader(encryptId);
-        if (h == null) {
+        if (version == null) {
+            if (h != null) {
+                report(msg.getSrc(), "it uses a cluster secret and this node has none (set the same secret.file here)");
+            }
+        } else if (h == null) {
             report(msg.getSrc(), "it has no cluster secret (set the same secret.file on every node)");
         } else if (h.version() != null && !Arrays.equals(h.version(), version)) {
             report(msg.getSrc(), "it uses another cluster secret (secret.file differs between the two nodes)");

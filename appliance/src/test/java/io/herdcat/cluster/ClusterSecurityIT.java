@@ -34,7 +34,7 @@ class ClusterSecurityIT {
     }
 
     @Test
-    void nodeWithAnotherSecretCannotJoinAndTheLogSaysWhy() throws Exception {
+    void nodeWithAnotherSecretOrNoneCannotJoinAndTheLogSaysWhy() throws Exception {
         Cluster.prepare(dir);
         String s1 = secret("one.secret", "first-secret-0123456789abcdef").toString();
         String s2 = secret("two.secret", "other-secret-0123456789abcdef").toString();
@@ -47,6 +47,13 @@ class ClusterSecurityIT {
                                 || a.output().contains("uses another cluster secret"));
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                         .until(() -> Cluster.members(a).size() == 2 && Cluster.members(intruder).equals(List.of("x")));
+            }
+            try (NodeProcess bare = Cluster.start("y", dir).awaitReady()) {
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        bare.output().contains("uses a cluster secret and this node has none")
+                                || a.output().contains("it has no cluster secret"));
+                assertEquals(List.of("y"), Cluster.members(bare), "a node without the secret stays out too");
+                assertEquals(2, Cluster.members(a).size());
             }
         }
     }

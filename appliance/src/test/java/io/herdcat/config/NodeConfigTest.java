@@ -165,6 +165,18 @@ class NodeConfigTest {
     }
 
     @Test
+    void withoutASecretOnlyLoopbackClusterAddressesAreAccepted() throws IOException {
+        assertTrue(config(flags(), Map.of()).cluster().address().isLoopbackAddress());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.CLUSTER_ADDRESS, "198.51.100.7"), Map.of()));
+        assertTrue(e.getMessage().startsWith("cluster.address (flag --cluster-address): 198.51.100.7 is not a loopback "
+                + "address and no cluster secret is set"), e.getMessage());
+        Files.writeString(dir.resolve("cluster.secret"), "0123456789abcdef0123456789abcdef\n");
+        assertEquals("198.51.100.7", config(flags(Setting.CLUSTER_ADDRESS, "198.51.100.7",
+                Setting.SECRET_FILE, "cluster.secret"), Map.of()).cluster().address().getHostAddress());
+    }
+
+    @Test
     void peersMustBeHostColonPort() {
         assertEquals(2, config(flags(Setting.PEERS, "198.51.100.2:7800, h3:7800"), Map.of()).cluster().peers().size());
         assertThrows(ConfigException.class, () -> config(flags(Setting.PEERS, "h2"), Map.of()));

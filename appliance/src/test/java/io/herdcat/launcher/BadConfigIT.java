@@ -86,6 +86,13 @@ class BadConfigIT {
     }
 
     @Test
+    void clusterAddressBeyondLoopbackWithoutASecret() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--cluster-address", "198.51.100.7");
+        assertTrue(out.startsWith("herdcat: cluster.address (flag --cluster-address): 198.51.100.7 is not a loopback"),
+                out);
+    }
+
+    @Test
     void unknownFlag() throws Exception {
         String out = runExpectingExit2(Map.of(), "--http-prot", "1");
         assertTrue(out.contains("--http-prot"), out);
