@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -51,7 +52,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     });
     private volatile NodeRecord self;
     private volatile View view;
-    private volatile ClusterView current = new ClusterView(0, List.of(), List.of());
+    private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
 
     public ClusterMembership(ClusterSettings settings, NodeRecord initial, Path discoveryRoot) throws Exception {
         this.settings = settings;
@@ -146,7 +147,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 records.put(me, self);
             }
             multicast(self);
-            publishView();
+            publishView(newView instanceof MergeView);
         });
     }
 
@@ -182,6 +183,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     }
 
     private void publishView() {
+        publishView(false);
+    }
+
+    private void publishView(boolean merge) {
         View v = view;
         if (v == null) {
             return;
@@ -195,7 +200,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 ordered.add(r);
             }
         }
-        current = new ClusterView(v.getViewId().getId(), names, ordered);
+        current = new ClusterView(v.getViewId().getId(), names, ordered, merge);
         for (ClusterListener l : listeners) {
             try {
                 l.clusterChanged(current);

@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.catalina.Cluster;
+import org.apache.catalina.ha.ClusterManager;
 import org.apache.catalina.ha.tcp.SimpleTcpCluster;
+import org.apache.catalina.tribes.Member;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's part in the cluster: its JGroups membership and record, and the Tomcat cluster that
@@ -17,6 +21,7 @@ import org.apache.catalina.ha.tcp.SimpleTcpCluster;
  * {@link #stopping()} before Tomcat stops, {@link #close()} after.
  */
 public final class ClusterNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private final ClusterMembership membership;
     private final TribesMembershipBridge bridge;
     private final SimpleTcpCluster tomcatCluster;
@@ -36,6 +41,22 @@ public final class ClusterNode implements AutoCloseable {
                 member -> membership.update(r -> r.withTribes(member.getHostname(), member.getPort(), member.getData())));
         membership.addListener(bridge);
         this.tomcatCluster = SessionReplication.create(cs, bridge, counters);
+        bridge.onServingMemberAdded(this::pullSessionsFrom);
+    }
+
+    /** In the background: a member that served while this node did may hold sessions this node lacks. */
+    private void pullSessionsFrom(Member member) {
+        Thread t = new Thread(() -> {
+            for (ClusterManager manager : tomcatCluster.getManagers().values()) {
+                if (manager instanceof ReplicatingDeltaManager delta) {
+                    LOG.info("Fetching the sessions of {} from {}: both served while apart", delta.getName(),
+                            member.getName());
+                    delta.pullSessionsFrom(member);
+                }
+            }
+        }, "session-pull");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The Tomcat cluster to set on the Engine before Tomcat starts. */

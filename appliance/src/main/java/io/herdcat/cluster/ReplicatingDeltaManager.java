@@ -3,6 +3,7 @@ package io.herdcat.cluster;
 import java.io.Serializable;
 import org.apache.catalina.ha.ClusterManager;
 import org.apache.catalina.ha.session.DeltaManager;
+import org.apache.catalina.tribes.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,32 @@ final class ReplicatingDeltaManager extends DeltaManager {
     private static final ThreadLocal<Object> LAST_REFUSED = new ThreadLocal<>();
     private final ReplicationCounters counters;
 
+    private volatile Member pullFrom;
+
     ReplicatingDeltaManager(ReplicationCounters counters) {
         this.counters = counters;
+    }
+
+    /**
+     * Fetches every session that {@code member} holds: used when a member appears that this node could
+     * not replicate with while both served (two nodes started at once, a healed partition). Blocks up
+     * to the state-transfer timeout; changes arriving meanwhile are queued and applied after.
+     */
+    void pullSessionsFrom(Member member) {
+        synchronized (this) {
+            pullFrom = member;
+            try {
+                getAllClusterSessions();
+            } finally {
+                pullFrom = null;
+            }
+        }
+    }
+
+    @Override
+    protected Member findSessionMasterMember() {
+        Member m = pullFrom;
+        return m != null ? m : super.findSessionMasterMember();
     }
 
     /**

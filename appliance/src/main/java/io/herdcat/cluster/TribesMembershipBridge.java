@@ -33,8 +33,11 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     private final String selfName;
     private final String sessionFormat;
     private final Consumer<MemberImpl> publishLocalMember;
+    private volatile Consumer<Member> onServingMemberAdded = m -> { };
     private final Map<String, Member> added = new HashMap<>();
     private final Set<String> refused = new HashSet<>();
+    /** Members to fetch sessions from once they are replication members: they served apart from us. */
+    private final Set<String> servedApart = new HashSet<>();
     private volatile MemberImpl localMember;
     private volatile Membership membership;
     private volatile boolean open;
@@ -84,6 +87,15 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
         // membership ends with the JGroups channel
     }
 
+    /**
+     * Called for each member that served while apart from this node (a healed partition, or two
+     * nodes that started at the same moment and each formed a cluster of one), once it is a
+     * replication member again: each may hold sessions the other lacks.
+     */
+    void onServingMemberAdded(Consumer<Member> callback) {
+        this.onServingMemberAdded = callback;
+    }
+
     /** From now on starting members count too: this node has its sessions and serves. */
     void open() {
         open = true;
@@ -96,6 +108,9 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
+        if (view.merge()) {
+            view.memberNames().stream().filter(n -> !n.equals(selfName)).forEach(servedApart::add);
+        }
         Membership m = membership;
         if (m == null) {
             return;
@@ -123,6 +138,11 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
                 m.addMember(member);
                 LOG.info("Replicating sessions with {} ({})", e.getValue().name(), member.getName());
                 memberAdded(member);
+            }
+        }
+        for (NodeRecord r : wanted.values()) {
+            if (open && r.phase() == NodeRecord.Phase.READY && servedApart.remove(r.name())) {
+                onServingMemberAdded.accept(added.get(key(r.tribesMember())));
             }
         }
         Set<String> inView = new HashSet<>();

@@ -122,6 +122,29 @@ class ClusterIT {
     }
 
     @Test
+    void sessionsWrittenWhileANodeWasFrozenReachItWhenItComesBack() throws Exception {
+        Cluster.prepare(dir);
+        try (NodeProcess a = Cluster.start("a", dir).awaitReady();
+             NodeProcess b = Cluster.start("b", dir).awaitReady()) {
+            await().atMost(VIEW).until(() -> Cluster.members(a).size() == 2);
+            new ProcessBuilder("kill", "-STOP", Long.toString(b.pid())).start().waitFor();
+            try {
+                await().atMost(VIEW).until(() -> Cluster.members(a).equals(List.of("a")));
+                Http.Response written = Http.get(a.httpUrl("/session-demo/session.json?name=while&value=apart"));
+                String id = written.sessionCookie().orElseThrow();
+                new ProcessBuilder("kill", "-CONT", Long.toString(b.pid())).start().waitFor();
+                await().atMost(VIEW).until(() -> Cluster.members(a).size() == 2 && Cluster.members(b).size() == 2);
+                await().atMost(VIEW).untilAsserted(() -> assertEquals("\"while\":\"apart\"", Cluster.attributes(
+                        Http.get(b.httpUrl("/session-demo/session.json"), id).body()),
+                        "the session written while b was frozen is on b after the merge"));
+                assertTrue(b.output().contains("Fetching the sessions"), "b fetched them: " + b.output());
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(b.pid())).start().waitFor();
+            }
+        }
+    }
+
+    @Test
     void nonSerializableAttributeIsRefusedToTheWebappCountedAndReplicationGoesOn() throws Exception {
         Cluster.prepare(dir);
         TestWars.drop(dir.resolve("webapps"), "app.war", "v1", true);

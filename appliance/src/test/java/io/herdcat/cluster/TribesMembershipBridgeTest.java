@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.catalina.tribes.Member;
 import org.apache.catalina.tribes.MembershipService;
 import org.apache.catalina.tribes.membership.MemberImpl;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +38,7 @@ class TribesMembershipBridgeTest {
         for (NodeRecord r : others) {
             names.add(r.name());
         }
-        bridge.clusterChanged(new ClusterView(1, names, List.of(others)));
+        bridge.clusterChanged(new ClusterView(1, names, List.of(others), false));
     }
 
     @Test
@@ -61,6 +62,21 @@ class TribesMembershipBridgeTest {
         assertEquals(0, bridge.getMembers().length, "a starting node never waits for another starting node");
         bridge.open();
         assertEquals(1, bridge.getMembers().length, "a running node replicates to a starting one");
+    }
+
+    @Test
+    void afterAMergeItFetchesTheSessionsOfEachMemberThatServedApartOnce() throws IOException {
+        List<Member> pulls = new ArrayList<>();
+        bridge.onServingMemberAdded(pulls::add);
+        bridge.open();
+        NodeRecord b = record("b", "1.0", NodeRecord.Phase.READY, 4001);
+        view(b);
+        assertEquals(List.of(), pulls, "a member that joins normally has nothing this node lacks");
+        bridge.clusterChanged(new ClusterView(2, List.of("a", "b"), List.of(b), true));
+        assertEquals(1, pulls.size());
+        assertEquals(4001, pulls.get(0).getPort());
+        view(b);
+        assertEquals(1, pulls.size(), "once per merge");
     }
 
     @Test
