@@ -42,7 +42,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final byte CHANGE_ACTIVATION = 3;
 
     private final ClusterSettings settings;
-    private final JChannel channel;
+    private final Path discoveryRoot;
+    private volatile JChannel channel;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
@@ -54,13 +55,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private volatile View view;
     private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
 
-    public ClusterMembership(ClusterSettings settings, NodeRecord initial, Path discoveryRoot) throws Exception {
+    public ClusterMembership(ClusterSettings settings, NodeRecord initial, Path discoveryRoot) {
         this.settings = settings;
         this.self = initial;
-        this.channel = new JChannel(JGroupsStack.build(settings, discoveryRoot));
-        channel.name(initial.name());
-        channel.setReceiver(this);
-        channel.setDiscardOwnMessages(true);
+        this.discoveryRoot = discoveryRoot;
     }
 
     public void addListener(ClusterListener listener) {
@@ -73,7 +71,12 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
      * @throws SecurityException when the cluster refuses this node (another secret)
      */
     public void join() throws Exception {
-        channel.connect(settings.name());
+        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot));
+        ch.name(self.name());
+        ch.setReceiver(this);
+        ch.setDiscardOwnMessages(true);
+        channel = ch;
+        ch.connect(settings.name());
         update(r -> r);
         LOG.info("Joined cluster {} as {} ({} member(s): {})", settings.name(), self.name(),
                 channel.getView().size(), channel.getView().getMembers());
@@ -85,7 +88,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
             self = change.apply(self);
         }
         events.execute(() -> {
-            Address me = channel.getAddress();
+            JChannel ch = channel;
+            Address me = ch == null ? null : ch.getAddress();
             if (me != null) {
                 records.put(me, self);
                 multicast(self);
@@ -234,7 +238,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
-        channel.close();
+        JChannel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
         events.shutdown();
         try {
             events.awaitTermination(2, TimeUnit.SECONDS);

@@ -28,7 +28,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ReplicationCounters counters = new ReplicationCounters();
     private final String advertisedHost;
 
-    public ClusterNode(NodeConfig config, String herdcatVersion, String tomcatVersion) throws Exception {
+    public ClusterNode(NodeConfig config, String herdcatVersion, String tomcatVersion) {
         NodeConfig.ClusterSettings cs = config.cluster();
         InetAddress ajpAddress = config.ajp().address();
         this.advertisedHost = (ajpAddress.isAnyLocalAddress() ? cs.address() : ajpAddress).getHostAddress();

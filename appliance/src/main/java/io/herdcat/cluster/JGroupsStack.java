@@ -76,7 +76,9 @@ final class JGroupsStack {
             stack.add(new AUTH().setAuthToken(new HmacAuthToken(cs.secret().derive("herdcat/jgroups-auth"))));
         }
         GMS gms = new GMS();
-        gms.setJoinTimeout(500);
+        // a lone node waits this long for an answer before it forms the cluster; nodes that miss each
+        // other meanwhile merge a few seconds later and fetch each other's sessions
+        gms.setJoinTimeout(250);
         gms.setMaxJoinAttempts(3);
         gms.printLocalAddress(false);
         stack.add(gms);

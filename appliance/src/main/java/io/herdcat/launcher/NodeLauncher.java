@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -77,13 +79,7 @@ final class NodeLauncher {
                     + "or secret.file is set");
         }
 
-        ClusterNode cluster;
-        try {
-            cluster = new ClusterNode(config, Versions.herdcat(), Versions.tomcat());
-        } catch (Exception e) {
-            log.error("Cannot set up cluster membership: {}", e.toString());
-            return null;
-        }
+        ClusterNode cluster = new ClusterNode(config, Versions.herdcat(), Versions.tomcat());
         TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
         AdminServer admin = new AdminServer(config, node::status, cluster);
         try {
@@ -94,8 +90,25 @@ final class NodeLauncher {
             log.error("Cannot open the admin port: {}", e.toString());
             return null;
         }
+        // join the cluster while Tomcat initialises; its webapps start only once the members are known
+        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> {
+            try {
+                cluster.join();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         try {
-            cluster.join();
+            node.init();
+        } catch (Exception e) {
+            log.error("Node {} failed to initialise", config.name(), e);
+            joined.handle((x, t) -> null).join();
+            cluster.close();
+            admin.stop();
+            return null;
+        }
+        try {
+            joinedOrThrow(joined);
         } catch (SecurityException e) {
             log.error("Cluster {} refused this node ({}): secret.file must be the same on every node",
                     config.cluster().name(), e.getMessage());
@@ -126,6 +139,17 @@ final class NodeLauncher {
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
         return new RunningNode(config, node, admin, cluster, log);
+    }
+
+    private static void joinedOrThrow(CompletableFuture<Void> joined) throws Exception {
+        try {
+            joined.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static List<NodeRecord.Webapp> webapps(TomcatNode node) {

@@ -55,8 +55,11 @@ public final class TomcatNode {
         this.onWebappsChanged = callback;
     }
 
-    /** Starts Tomcat and deploys the webapps folder; on failure stops what had started. */
-    public synchronized void start() throws LifecycleException {
+    /**
+     * Builds and initialises Tomcat (no port is bound yet, no webapp deployed): the part of start-up
+     * that may run while the node joins its cluster.
+     */
+    public synchronized void init() throws LifecycleException {
         if (state != NodeState.NEW) {
             throw new IllegalStateException("node already " + state);
         }
@@ -78,6 +81,20 @@ public final class TomcatNode {
         tomcat.getService().addConnector(http);
         tomcat.getService().addConnector(ajp);
         configureEngineAndHost();
+        try {
+            tomcat.init();
+        } catch (LifecycleException | RuntimeException e) {
+            state = NodeState.FAILED;
+            destroyQuietly();
+            throw e;
+        }
+    }
+
+    /** Deploys the webapps folder and opens the connectors; on failure stops what had started. */
+    public synchronized void start() throws LifecycleException {
+        if (tomcat == null) {
+            init();
+        }
         try {
             tomcat.start();
         } catch (LifecycleException | RuntimeException e) {
