@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * {@code herdcat train-cds}: starts a node on free loopback ports with a small JSP webapp, serves a
  * few requests and stops. Run under {@code -XX:ArchiveClassesAtExit=herdcat.jsa}, it leaves a
  * class-data-sharing archive; nodes started with {@code -XX:SharedArchiveFile=herdcat.jsa} then load
- * their classes from it and start about a third faster. Make it again after changing the jar or the JDK.
+ * their classes from it and start about a quarter faster. Make it again after changing the jar or the JDK.
  */
 final class CdsTrainer {
     private final Path workingDir;

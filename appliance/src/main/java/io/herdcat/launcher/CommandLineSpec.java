@@ -42,7 +42,7 @@ final class CommandLineSpec {
         cds.usageMessage().description(
                 "Starts a node on free loopback ports with a small JSP webapp, serves a few requests and stops.",
                 "Run it once per jar and JDK as  java -XX:ArchiveClassesAtExit=herdcat.jsa -jar herdcat.jar train-cds",
-                "then start nodes with  -XX:SharedArchiveFile=herdcat.jsa  to cut their start-up time by about a third.");
+                "then start nodes with  -XX:SharedArchiveFile=herdcat.jsa  to cut their start-up time by about a quarter.");
         root.addSubcommand(TRAIN_CDS, cds);
         // a flag given twice: the last one wins, as in most Unix tools
         return new CommandLine(root).setOverwrittenOptionsAllowed(true);
