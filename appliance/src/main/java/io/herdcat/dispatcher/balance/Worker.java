@@ -1,0 +1,87 @@
+package io.herdcat.dispatcher.balance;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A node as the balancer sees it: its current spec, whether it is usable (OK, or in ERROR until a
+ * health probe succeeds), and the counters the balance methods and the status page use.
+ */
+public final class Worker {
+    /** Health of a worker. */
+    public enum State { OK, ERROR }
+
+    private volatile WorkerSpec spec;
+    private volatile State state = State.OK;
+    private volatile long errorSinceMillis;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    /** Smooth weighted round-robin accumulator; guarded by the balancer. */
+    long current;
+
+    Worker(WorkerSpec spec) {
+        this.spec = spec;
+    }
+
+    public WorkerSpec spec() {
+        return spec;
+    }
+
+    void spec(WorkerSpec newSpec) {
+        this.spec = newSpec;
+    }
+
+    public String route() {
+        return spec.route();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long errorSinceMillis() {
+        return errorSinceMillis;
+    }
+
+    /** The node failed (connect refused, CPing unanswered, died mid-request): no new requests until it recovers. */
+    public void markError(long nowMillis) {
+        if (state != State.ERROR) {
+            errorSinceMillis = nowMillis;
+        }
+        state = State.ERROR;
+        errors.increment();
+    }
+
+    /** A health probe succeeded: back in rotation. */
+    public void markOk() {
+        state = State.OK;
+    }
+
+    public void started() {
+        inFlight.incrementAndGet();
+        requests.increment();
+    }
+
+    public void finished(long bytesMoved) {
+        inFlight.decrementAndGet();
+        bytes.add(bytesMoved);
+    }
+
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long errors() {
+        return errors.sum();
+    }
+
+    public long bytes() {
+        return bytes.sum();
+    }
+}
