@@ -1,0 +1,121 @@
+package io.herdcat.dispatcher;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herdcat.config.Activation;
+import io.herdcat.dispatcher.ajp.AjpEncoder;
+import io.herdcat.dispatcher.balance.BalanceMethod;
+import io.herdcat.dispatcher.balance.Balancer;
+import io.herdcat.dispatcher.balance.WorkerSpec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The HTTP front forwarding over AJP to two real (embedded) Tomcats. */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class DispatcherTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private TestBackend a;
+    private TestBackend b;
+    private Dispatcher dispatcher;
+
+    @BeforeEach
+    void start() throws Exception {
+        a = new TestBackend("a").start(0);
+        b = new TestBackend("b").start(0);
+        dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
+                TestBackend.SECRET, AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20);
+        dispatcher.start();
+        dispatcher.update(List.of(spec(a), spec(b)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        dispatcher.close();
+        a.close();
+        b.close();
+    }
+
+    private static WorkerSpec spec(TestBackend backend) {
+        return new WorkerSpec(backend.route(), "127.0.0.1", backend.port(), 1, Activation.ACTIVE);
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.port() + path));
+        if (cookie != null) {
+            r.header("Cookie", cookie);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void newRequestsAlternateAndASessionStaysOnItsNode() throws Exception {
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = get("/who", null);
+            assertEquals(200, r.statusCode());
+            served.merge(r.body().trim(), 1, Integer::sum);
+        }
+        assertEquals(Map.of("a", 5, "b", 5), served);
+
+        HttpResponse<String> created = get("/session", null);
+        String cookie = created.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String node = created.body().trim();
+        assertTrue(cookie.endsWith("." + node), cookie);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(node, get("/who", cookie).body().trim());
+        }
+    }
+
+    @Test
+    void bodyIsForwardedInChunksAsTheNodeAsksForThem() throws Exception {
+        byte[] body = new byte[300_000];
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + dispatcher.port() + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().endsWith(" 300000"), r.body());
+    }
+
+    @Test
+    void deadNodeIsSkippedInvisiblyAndComesBackWhenItAnswersAgain() throws Exception {
+        int portB = b.port();
+        HttpResponse<String> onB = get("/session", null);
+        while (!onB.body().trim().equals("b")) {
+            onB = get("/session", null);
+        }
+        String cookieOnB = onB.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        b.close();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = get("/who", null);
+            assertEquals(200, r.statusCode(), "no failed request while b is down");
+            assertEquals("a", r.body().trim());
+        }
+        assertEquals("a", get("/who", cookieOnB).body().trim(), "b's session fails over to a");
+
+        b = new TestBackend("b").start(portB);
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/who", cookieOnB).body().trim().equals("b"));
+    }
+
+    @Test
+    void noNodeAvailableAnswers503WithRetryAfter() throws Exception {
+        a.close();
+        b.close();
+        HttpResponse<String> r = get("/who", null);
+        assertEquals(503, r.statusCode());
+        assertEquals("5", r.headers().firstValue("Retry-After").orElseThrow());
+    }
+}
