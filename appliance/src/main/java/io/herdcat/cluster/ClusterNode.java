@@ -34,7 +34,7 @@ public final class ClusterNode implements AutoCloseable {
         this.advertisedHost = (ajpAddress.isAnyLocalAddress() ? cs.address() : ajpAddress).getHostAddress();
         NodeRecord initial = new NodeRecord(config.name(), 0, NodeRecord.Phase.STARTING, advertisedHost,
                 config.ajp().port(), config.http().port(), config.admin().port(), "", 0, new byte[0],
-                config.weight(), config.activation(), herdcatVersion, tomcatVersion, List.of(), Instant.now());
+                config.weight(), config.activation(), config.dispatcher(), herdcatVersion, tomcatVersion, List.of(), Instant.now());
         Path discovery = cs.discoveryDir() == null ? Path.of(".") : cs.discoveryDir();
         this.membership = new ClusterMembership(cs, initial, discovery);
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),

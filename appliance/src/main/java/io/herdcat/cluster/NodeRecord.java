@@ -1,6 +1,7 @@
 package io.herdcat.cluster;
 
 import io.herdcat.config.Activation;
+import io.herdcat.config.DispatcherMode;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public record NodeRecord(
         byte[] tribesMember,
         int weight,
         Activation activation,
+        DispatcherMode dispatcher,
         String herdcatVersion,
         String tomcatVersion,
         List<Webapp> webapps,
@@ -46,6 +48,7 @@ public record NodeRecord(
         Objects.requireNonNull(name);
         Objects.requireNonNull(phase);
         Objects.requireNonNull(activation);
+        Objects.requireNonNull(dispatcher);
         tribesMember = tribesMember == null ? new byte[0] : tribesMember.clone();
         webapps = List.copyOf(webapps);
     }
@@ -65,32 +68,32 @@ public record NodeRecord(
 
     public NodeRecord withPhase(Phase p) {
         return new NodeRecord(name, revision + 1, p, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 
     public NodeRecord withWeight(int w) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, w, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, w, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 
     public NodeRecord withActivation(Activation a) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, a, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, a, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 
     public NodeRecord withTribes(String host, int port, byte[] member) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, host, port,
-                member, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 
     public NodeRecord withEndpoints(String ajpHostName, int ajp, int http, int admin) {
         return new NodeRecord(name, revision + 1, phase, ajpHostName, ajp, http, admin, tribesHost, tribesPort,
-                tribesMember, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 
     public NodeRecord withWebapps(List<Webapp> deployed) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, herdcatVersion, tomcatVersion, deployed, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt);
     }
 
     void writeTo(DataOutput out) throws IOException {
@@ -107,6 +110,7 @@ public record NodeRecord(
         out.write(tribesMember);
         out.writeInt(weight);
         out.writeByte(activation.ordinal());
+        out.writeByte(dispatcher.ordinal());
         out.writeUTF(herdcatVersion);
         out.writeUTF(tomcatVersion);
         out.writeInt(webapps.size());
@@ -131,6 +135,7 @@ public record NodeRecord(
         in.readFully(member);
         int weight = in.readInt();
         Activation activation = Activation.values()[in.readByte()];
+        DispatcherMode dispatcher = DispatcherMode.values()[in.readByte()];
         String herdcatVersion = in.readUTF();
         String tomcatVersion = in.readUTF();
         int n = in.readInt();
@@ -140,6 +145,6 @@ public record NodeRecord(
         }
         Instant startedAt = Instant.ofEpochMilli(in.readLong());
         return new NodeRecord(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                member, weight, activation, herdcatVersion, tomcatVersion, webapps, startedAt);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
     }
 }

@@ -33,8 +33,9 @@ public record NodeConfig(
         ClusterSettings cluster,
         int weight,
         Activation activation,
-        int frontPort,
+        Endpoint front,
         DispatcherMode dispatcher,
+        FrontSettings frontSettings,
         String user,
         Long parentPid) {
 
@@ -56,6 +57,10 @@ public record NodeConfig(
             }
             return peers.isEmpty() ? Discovery.MULTICAST : Discovery.PEERS;
         }
+    }
+
+    /** How the HTTP front balances and what it accepts. */
+    public record FrontSettings(String balanceMethod, boolean stickyForce, int maxBody) {
     }
 
     /** Which Tomcat session manager replicates sessions. */
@@ -113,8 +118,10 @@ public record NodeConfig(
                 cluster,
                 p.integer(Setting.WEIGHT, 1, 100),
                 p.choice(Setting.ACTIVATION, Activation.class),
-                p.integer(Setting.FRONT_PORT, 1, 65535),
+                new Endpoint(p.address(Setting.FRONT_ADDRESS), p.integer(Setting.FRONT_PORT, 0, 65535), Setting.FRONT_PORT),
                 p.choice(Setting.DISPATCHER, DispatcherMode.class),
+                new FrontSettings(balanceMethod(p), p.bool(Setting.STICKY_FORCE),
+                        p.integer(Setting.FRONT_MAX_BODY, 0, Integer.MAX_VALUE)),
                 p.text(Setting.USER),
                 parentPid);
     }
@@ -145,6 +152,14 @@ public record NodeConfig(
                 p.duration(Setting.SESSION_STATE_TIMEOUT),
                 p.duration(Setting.CRASH_TIMEOUT),
                 p.duration(Setting.SILENCE_TIMEOUT));
+    }
+
+    private static String balanceMethod(SettingParser p) {
+        String m = p.text(Setting.BALANCE_METHOD).toLowerCase(Locale.ROOT);
+        if (!List.of("requests", "busyness", "traffic").contains(m)) {
+            throw ConfigException.of(p.value(Setting.BALANCE_METHOD), "'" + m + "' is not one of requests, busyness, traffic");
+        }
+        return m;
     }
 
     private static String adminToken(SettingParser p) {

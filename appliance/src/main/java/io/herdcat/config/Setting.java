@@ -67,12 +67,19 @@ public enum Setting {
     WEIGHT("weight", "N", "1", "Share of new sessions this node gets relative to the others (1-100, mod_jk's lbfactor)."),
     ACTIVATION("activation", "active|disabled|stopped", "active",
             "active: all traffic; disabled: only requests of its existing sessions; stopped: none."),
+    FRONT_ADDRESS("front.address", "ADDR", "0.0.0.0", "Address the cluster's HTTP front listens on."),
     FRONT_PORT("front.port", "PORT", "80",
-            "Port of the cluster's HTTP front; never shifted by port.offset. [takes effect with the dispatcher]"),
+            "Port of the cluster's HTTP front (run by the elected node); never shifted by port.offset."),
     DISPATCHER("dispatcher", "auto|always|never", "auto",
-            "Whether this node may run the dispatcher front. [takes effect with the dispatcher]"),
+            "Whether this node may be elected to run the HTTP front: auto, always (preferred) or never."),
+    BALANCE_METHOD("balance.method", "requests|busyness|traffic", "requests",
+            "How the front spreads new sessions: by requests (weighted), busyness (fewest in flight) or traffic."),
+    STICKY_FORCE("sticky.force", "BOOL", "false",
+            "When a session's node is unavailable, answer 503 instead of sending it to another node."),
+    FRONT_MAX_BODY("front.max.body", "BYTES", "10485760",
+            "Largest request body the front accepts (it is buffered so a request can go to another node)."),
     USER("user", "USER", null,
-            "Drop root privileges to USER once ports are bound. [takes effect with the dispatcher]"),
+            "Drop root privileges to USER once ports are bound. [not in effect yet]"),
     PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);
 
     private final String key;

@@ -22,13 +22,16 @@ import java.util.regex.Pattern;
 
 /**
  * {@code herdcat demo}: the seed layout on one host. Two node processes (port offsets N and N+1,
- * names node1 and node2) serve the same webapps folder; their logs are streamed with a prefix; Ctrl-C
- * stops both. If a node exits on its own, the demo stops the other and exits with its code.
+ * names node1 and node2) serve the same webapps folder as one cluster, the elected one runs the HTTP
+ * front; their logs are streamed with a prefix; Ctrl-C stops both. A node that is killed leaves the
+ * other running (that is the point of the demo); the demo ends when none is left.
  */
 final class DemoLauncher {
     /** The JVM flags the README recommends for a node; the demo uses them for its children. */
     static final List<String> NODE_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-Xss512k");
     private static final int NODES = 2;
+    /** The demo's HTTP front, unless --front-port says otherwise. */
+    static final int FRONT_PORT = 8000;
     private static final Pattern PORT = Pattern.compile("\"(pid|httpPort|ajpPort|adminPort)\":(\\d+)");
 
     private final Map<Setting, String> flags;
@@ -43,9 +46,13 @@ final class DemoLauncher {
     int run() {
         List<Map<Setting, String>> nodeFlags = new ArrayList<>();
         Path runDir = tempDir();
-        int firstOffset = checked(flags).portOffset();
+        Map<Setting, String> shared = new EnumMap<>(flags);
+        shared.putIfAbsent(Setting.FRONT_PORT, Integer.toString(FRONT_PORT));
+        shared.putIfAbsent(Setting.CLUSTER_ADDRESS, "127.0.0.1");
+        shared.putIfAbsent(Setting.SECRET_FILE, demoSecret(runDir).toString());
+        int firstOffset = checked(shared).portOffset();
         for (int i = 0; i < NODES; i++) {
-            Map<Setting, String> f = new EnumMap<>(flags);
+            Map<Setting, String> f = new EnumMap<>(shared);
             f.put(Setting.NAME, "node" + (i + 1));
             f.put(Setting.PORT_OFFSET, Integer.toString(firstOffset + i));
             f.put(Setting.READY_FILE, runDir.resolve("node" + (i + 1) + ".json").toString());
@@ -64,10 +71,14 @@ final class DemoLauncher {
             String name = f.get(Setting.NAME);
             nodes.add(p);
             p.onExit().thenRun(() -> {
-                if (exitCode[0] == Main.OK && p.exitValue() != 0) {
-                    exitCode[0] = p.exitValue();
+                if (p.exitValue() == Main.BAD_CONFIG) {
+                    exitCode[0] = Main.BAD_CONFIG;
+                    shutdown.trigger(name + " refused its configuration");
+                } else if (nodes.stream().noneMatch(Process::isAlive)) {
+                    shutdown.trigger("no node is left");
+                } else {
+                    out.println("demo | " + name + " exited (code " + p.exitValue() + "); the other node carries on");
                 }
-                shutdown.trigger(name + " exited with code " + p.exitValue());
             });
         }
         Thread banner = new Thread(() -> printBannerWhenReady(nodeFlags, nodes), "demo-banner");
@@ -151,8 +162,11 @@ final class DemoLauncher {
                     p.get("adminPort"), p.get("pid")));
         }
         int http1 = ports.get(0).get("httpPort");
-        b.append("demo | Try: open http://127.0.0.1:").append(http1).append("/session-demo/ and add a value, open node2's page,")
-                .append(" then kill -9 one node and reload the other's page: the session is still there. Or\n")
+        String front = nodeFlags.get(0).get(Setting.FRONT_PORT);
+        b.append("demo |   front   http://127.0.0.1:").append(front)
+                .append("/session-demo/   (run by the elected node, forwards over AJP to both)\n")
+                .append("demo | Try: open http://127.0.0.1:").append(front).append("/session-demo/, add a value, note the node,")
+                .append(" kill -9 that node's pid and reload: another node serves your session. Or\n")
                 .append("demo |   curl -c jar.txt -b jar.txt 'http://127.0.0.1:").append(http1)
                 .append("/session-demo/session.json?name=color&value=blue'\n")
                 .append("demo | Ctrl-C stops both nodes.\n");
@@ -190,6 +204,17 @@ final class DemoLauncher {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             // a temp folder left behind is harmless
+        }
+    }
+
+    /** A random cluster secret for this demo run: nodes authenticate, encrypt and share the AJP secret. */
+    private static Path demoSecret(Path runDir) {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        try {
+            return Files.writeString(runDir.resolve("cluster.secret"), java.util.HexFormat.of().formatHex(random));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -21,7 +21,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = FAILED;
+        try {
+            code = run(args);
+        } catch (Throwable t) {
+            // whatever went wrong, the process must end: a half-stopped node holding its ports helps no one
+            t.printStackTrace();
+        } finally {
+            System.exit(code);
+        }
     }
 
     static int run(String[] args) {

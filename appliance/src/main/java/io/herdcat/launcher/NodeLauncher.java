@@ -3,8 +3,10 @@ package io.herdcat.launcher;
 import io.herdcat.admin.AdminServer;
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.cluster.NodeRecord;
+import io.herdcat.dispatcher.FrontService;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
+import io.herdcat.config.DispatcherMode;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
@@ -38,13 +40,24 @@ final class NodeLauncher {
     }
 
     /** A started node with its admin port. */
-    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, ClusterNode cluster, Logger log) {
+    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, ClusterNode cluster, FrontService front,
+                       Logger log) {
         void stop() {
-            cluster.stopping();
-            node.stop(config.shutdownTimeout());
-            cluster.close();
-            admin.stop();
+            step("closing the HTTP front", front::close);
+            step("announcing the stop", cluster::stopping);
+            step("stopping Tomcat", () -> node.stop(config.shutdownTimeout()));
+            step("leaving the cluster", cluster::close);
+            step("closing the admin port", admin::stop);
             log.info("Stopped node {}", config.name());
+        }
+
+        /** Each step of a stop runs even when an earlier one failed. */
+        private void step(String what, Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("Stopping node {}: {} failed", config.name(), what, e);
+            }
         }
     }
 
@@ -138,7 +151,14 @@ final class NodeLauncher {
                 (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
-        return new RunningNode(config, node, admin, cluster, log);
+        FrontService front = new FrontService(config);
+        cluster.addListener(front);
+        front.clusterChanged(cluster.view());
+        if (config.ajpSecret().source() == AjpSecret.Source.GENERATED && config.dispatcher() != DispatcherMode.NEVER) {
+            log.warn("This node may run the HTTP front, but its AJP secret is generated for this start: the front "
+                    + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
+        }
+        return new RunningNode(config, node, admin, cluster, front, log);
     }
 
     private static void joinedOrThrow(CompletableFuture<Void> joined) throws Exception {

@@ -3,6 +3,7 @@ package io.herdcat.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.herdcat.config.Activation;
+import io.herdcat.config.DispatcherMode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class TribesMembershipBridgeTest {
         MemberImpl m = new MemberImpl("127.0.0.1", tribesPort, 0);
         m.setUniqueId(new byte[] {(byte) tribesPort, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
         return new NodeRecord(name, 1, phase, "127.0.0.1", 8009, 8080, 9080, "127.0.0.1", tribesPort, m.getData(),
-                1, Activation.ACTIVE, version, "11.0.21", List.of(), Instant.EPOCH);
+                1, Activation.ACTIVE, DispatcherMode.AUTO, version, "11.0.21", List.of(), Instant.EPOCH);
     }
 
     private void view(NodeRecord... others) {

@@ -82,7 +82,7 @@ class NodeConfigTest {
         assertEquals(0, c.admin().port());
         assertEquals(4001, c.cluster().tribesPort());
         assertEquals(7801, c.cluster().jgroupsPort());
-        assertEquals(80, c.frontPort());
+        assertEquals(80, c.front().port());
     }
 
     @Test

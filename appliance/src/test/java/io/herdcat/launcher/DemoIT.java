@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,8 +37,9 @@ class DemoIT {
         Path webapps = Files.createDirectories(dir.resolve("webapps"));
         Files.copy(Path.of(System.getProperty("herdcat.demoWar")), webapps.resolve("session-demo.war"));
         int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080, 4000, 7800, 7900);
+        int frontPort = FreePorts.offsetWhereFree(1, 0);
         try (NodeProcess demo = NodeProcess.exec("demo", dir, Map.of(),
-                List.of("demo", "--port-offset", Integer.toString(offset)))) {
+                List.of("demo", "--port-offset", Integer.toString(offset), "--front-port", Integer.toString(frontPort)))) {
             String url1 = "http://127.0.0.1:" + (8080 + offset) + "/session-demo/session.json?name=k&value=v";
             String url2 = "http://127.0.0.1:" + (8081 + offset) + "/session-demo/session.json";
             await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(url1) == 200 && Http.status(url2) == 200);
@@ -54,6 +56,10 @@ class DemoIT {
             assertTrue(id.endsWith(".node1"), "session id carries the jvmRoute");
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(
                     Http.get(url2, id).body().contains("\"attributes\":{\"k\":\"v\"}"), "node2 has node1's session"));
+
+            String front = "http://127.0.0.1:" + frontPort + "/session-demo/session.json";
+            await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(front) == 200);
+            assertTrue(Set.of("node1", "node2").contains(nodeOf(Http.get(front).body())), "the front serves the demo");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> demo.output().contains("Ctrl-C stops both nodes"));
             assertTrue(demo.output().contains("node1 | "), demo.output());
