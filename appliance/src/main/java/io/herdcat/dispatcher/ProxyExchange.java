@@ -93,6 +93,14 @@ final class ProxyExchange {
             backend = f.channel();
             backend.attr(BackendHandler.EXCHANGE).set(this);
             worker.started();
+            if (!backend.isActive()) {
+                // closed before this exchange took it: BackendHandler saw no exchange to tell
+                if (backend.attr(BackendHandler.EXCHANGE).compareAndSet(this, null)) {
+                    worker.finished(0);
+                    nodeFailed("connection closed before the request");
+                }
+                return;
+            }
             sendBackendRequest();
         }));
     }
@@ -107,7 +115,7 @@ final class ProxyExchange {
             respondError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request head is too large.");
             return;
         }
-        backend.write(head);
+        backend.write(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (clientRequest.content().isReadable()) {
             sendBodyChunk();
         } else {
@@ -141,9 +149,10 @@ final class ProxyExchange {
     private void sendBodyChunk() {
         ByteBuf body = clientRequest.content();
         int length = Math.min(AjpEncoder.maxChunk(dispatcher.packetSize()), body.readableBytes() - bodySent);
-        backend.write(AjpEncoder.bodyChunkHeader(backend.alloc(), length));
+        backend.write(AjpEncoder.bodyChunkHeader(backend.alloc(), length)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (length > 0) {
-            backend.write(body.retainedSlice(body.readerIndex() + bodySent, length));
+            backend.write(body.retainedSlice(body.readerIndex() + bodySent, length))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             bodySent += length;
         }
         backend.flush();
