@@ -76,6 +76,8 @@ public enum Setting {
             "How the front spreads new sessions: by requests (weighted), busyness (fewest in flight) or traffic."),
     STICKY_FORCE("sticky.force", "BOOL", "false",
             "When a session's node is unavailable, answer 503 instead of sending it to another node."),
+    FRONT_REPLY_TIMEOUT("front.reply.timeout", "DURATION", "60s",
+            "How long the front waits for a node's response headers before it answers 504."),
     FRONT_MAX_BODY("front.max.body", "BYTES", "10485760",
             "Largest request body the front accepts (it is buffered so a request can go to another node)."),
     USER("user", "USER", null,

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class Dispatcher implements AutoCloseable {
     private final String secret;
     private final int packetSize;
     private final int maxBody;
+    private final Duration replyTimeout;
     private final EventLoopGroup group = NettyTransport.group(0);
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
@@ -41,13 +43,16 @@ public final class Dispatcher implements AutoCloseable {
      * @param secret     the AJP secret of the nodes
      * @param packetSize AJP packet size, as on the nodes' connectors
      * @param maxBody    the largest request body accepted (buffered so a failed node's request can be retried)
+     * @param replyTimeout how long to wait for a node's response headers before answering 504
      */
-    public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, int packetSize, int maxBody) {
+    public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, int packetSize, int maxBody,
+                      Duration replyTimeout) {
         this.bind = bind;
         this.balancer = balancer;
         this.secret = secret;
         this.packetSize = packetSize;
         this.maxBody = maxBody;
+        this.replyTimeout = replyTimeout;
         this.health = new HealthChecker(group, 1000);
     }
 
@@ -120,6 +125,10 @@ public final class Dispatcher implements AutoCloseable {
 
     int packetSize() {
         return packetSize;
+    }
+
+    Duration replyTimeout() {
+        return replyTimeout;
     }
 
     @Override

@@ -71,7 +71,8 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         Dispatcher d = new Dispatcher(new InetSocketAddress(front.address(), front.port()),
                 new Balancer(BalanceMethod.valueOf(config.frontSettings().balanceMethod().toUpperCase(Locale.ROOT)),
                         config.frontSettings().stickyForce()),
-                config.ajpSecret().value(), AjpEncoder.DEFAULT_PACKET_SIZE, config.frontSettings().maxBody());
+                config.ajpSecret().value(), AjpEncoder.DEFAULT_PACKET_SIZE, config.frontSettings().maxBody(),
+                config.frontSettings().replyTimeout());
         try {
             d.start();
             dispatcher = d;

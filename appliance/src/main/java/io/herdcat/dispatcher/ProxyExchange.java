@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,6 +117,9 @@ final class ProxyExchange {
             return;
         }
         backend.write(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        Channel waitingOn = backend;
+        client.executor().schedule(() -> replyTimedOut(waitingOn), dispatcher.replyTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         if (clientRequest.content().isReadable()) {
             sendBodyChunk();
         } else {
@@ -228,6 +232,18 @@ final class ProxyExchange {
             worker.finished(0);
             nodeFailed(why);
         });
+    }
+
+    /** No response headers in time: 504, and the node's connection is dropped (it may still be busy). */
+    private void replyTimedOut(Channel waitingOn) {
+        if (done || headersSent || backend != waitingOn) {
+            return;
+        }
+        LOG.warn("Node {} sent no response within {} ms: 504", worker.route(), dispatcher.replyTimeout().toMillis());
+        worker.finished(0);
+        backend.attr(BackendHandler.EXCHANGE).set(null);
+        backend.close();
+        respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "The node did not answer in time.");
     }
 
     private void nodeFailed(String why) {

@@ -37,7 +37,7 @@ class DispatcherTest {
         a = new TestBackend("a").start(0);
         b = new TestBackend("b").start(0);
         dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20);
+                TestBackend.SECRET, AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20, Duration.ofMillis(800));
         dispatcher.start();
         dispatcher.update(List.of(spec(a), spec(b)));
     }
@@ -108,6 +108,13 @@ class DispatcherTest {
 
         b = new TestBackend("b").start(portB);
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/who", cookieOnB).body().trim().equals("b"));
+    }
+
+    @Test
+    void nodeThatDoesNotAnswerInTimeGets504() throws Exception {
+        HttpResponse<String> r = get("/slow", null);
+        assertEquals(504, r.statusCode());
+        assertEquals(200, get("/who", null).statusCode(), "the front goes on serving");
     }
 
     @Test

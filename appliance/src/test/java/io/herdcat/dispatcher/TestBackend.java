@@ -19,7 +19,7 @@ final class TestBackend implements AutoCloseable {
     private Tomcat tomcat;
     private int port;
 
-    /** /who names the node; /session creates a session; /echo returns the body's length. */
+    /** /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s. */
     static final class NodeServlet extends HttpServlet {
         private final String route;
 
@@ -33,6 +33,13 @@ final class TestBackend implements AutoCloseable {
             String path = req.getRequestURI();
             if (path.endsWith("/session")) {
                 req.getSession(true);
+            }
+            if (path.endsWith("/slow")) {
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             long length = req.getInputStream().readAllBytes().length;
             resp.getWriter().print(route + " " + (path.endsWith("/echo") ? length : ""));
