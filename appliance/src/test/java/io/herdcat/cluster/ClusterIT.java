@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
+import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
 import io.herdcat.testing.TestWars;
@@ -122,10 +123,11 @@ class ClusterIT {
     }
 
     @Test
-    void sessionsWrittenWhileANodeWasFrozenReachItWhenItComesBack() throws Exception {
+    void sessionsWrittenWhileANodeWasFrozenReachItWhenItComesBackWithTheClusterSecret() throws Exception {
         Cluster.prepare(dir);
-        try (NodeProcess a = Cluster.start("a", dir).awaitReady();
-             NodeProcess b = Cluster.start("b", dir).awaitReady()) {
+        String[] secured = Cluster.frontArgs(dir, FreePorts.offsetWhereFree(1, 0));
+        try (NodeProcess a = Cluster.start("a", dir, secured).awaitReady();
+             NodeProcess b = Cluster.start("b", dir, secured).awaitReady()) {
             await().atMost(VIEW).until(() -> Cluster.members(a).size() == 2);
             new ProcessBuilder("kill", "-STOP", Long.toString(b.pid())).start().waitFor();
             try {

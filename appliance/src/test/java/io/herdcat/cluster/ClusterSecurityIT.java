@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herdcat.testing.Args;
 import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
@@ -75,7 +76,7 @@ class ClusterSecurityIT {
         int tribesPort = FreePorts.offsetWhereFree(1, 0);
         String marker = "MARKER-" + UUID.randomUUID();
         try (NodeProcess a = Cluster.start(prefix + "-a", sub, extraArgs).awaitReady();
-             NodeProcess b = Cluster.start(prefix + "-b", sub, with(extraArgs, "--tribes-port", Integer.toString(tribesPort)))
+             NodeProcess b = Cluster.start(prefix + "-b", sub, Args.with(extraArgs, "--tribes-port", Integer.toString(tribesPort)))
                      .awaitReady()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.members(a).size() == 2);
             try (PacketCapture capture = new PacketCapture(sub.resolve("tribes.pcap"), tribesPort)) {
@@ -89,10 +90,4 @@ class ClusterSecurityIT {
         }
     }
 
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herdcat.testing.Args;
 import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,12 +41,10 @@ class FailoverIT {
     @Test
     void killOfANodeUnderLoadFailsNoRequestAndTheRestartedNodeIsBackInRotationWithinFiveSeconds() throws Exception {
         Cluster.prepare(dir);
-        String secret = Files.writeString(dir.resolve("cluster.secret"), "failover-test-secret-0123456789").toString();
         int frontPort = FreePorts.offsetWhereFree(1, 0);
-        String[] args = {"--secret-file", secret, "--cluster-address", "127.0.0.1", "--front-port",
-            Integer.toString(frontPort), "--front-address", "127.0.0.1", "--access-log", "false"};
+        String[] args = Args.with(Cluster.frontArgs(dir, frontPort), "--access-log", "false");
         try (NodeProcess a = Cluster.start("a", dir, args).awaitReady();
-             NodeProcess b = Cluster.start("b", dir, with(args, "--dispatcher", "never")).awaitReady()) {
+             NodeProcess b = Cluster.start("b", dir, Args.with(args, "--dispatcher", "never")).awaitReady()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.members(a).size() == 2);
             String hello = "http://127.0.0.1:" + frontPort + "/session-demo/hello";
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(hello) == 200);
@@ -71,7 +69,7 @@ class FailoverIT {
             assertEquals(0, failed, "failed requests while b was killed: " + outcomes);
             assertTrue(ok > 1000, "steady load: " + outcomes);
 
-            try (NodeProcess again = Cluster.start("b", dir, with(args, "--dispatcher", "never")).awaitReady()) {
+            try (NodeProcess again = Cluster.start("b", dir, Args.with(args, "--dispatcher", "never")).awaitReady()) {
                 long ready = System.nanoTime();
                 await().atMost(Duration.ofSeconds(5)).until(() -> Http.get(hello).body().strip().equals("Hello from b"));
                 assertTrue(System.nanoTime() - ready < TimeUnit.SECONDS.toNanos(5));
@@ -98,10 +96,4 @@ class FailoverIT {
         }
     }
 
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
 }

@@ -9,7 +9,6 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,10 +33,8 @@ class FrontIT {
     @Test
     void frontSpreadsNewSessionsKeepsThemStickyAndAKilledNodesSessionGoesOnElsewhere() throws Exception {
         Cluster.prepare(dir);
-        String secret = Files.writeString(dir.resolve("cluster.secret"), "front-test-secret-0123456789").toString();
         int frontPort = FreePorts.offsetWhereFree(1, 0);
-        String[] args = {"--secret-file", secret, "--cluster-address", "127.0.0.1", "--front-port",
-            Integer.toString(frontPort), "--front-address", "127.0.0.1"};
+        String[] args = Cluster.frontArgs(dir, frontPort);
         try (NodeProcess a = Cluster.start("a", dir, args).awaitReady();
              NodeProcess b = Cluster.start("b", dir, args).awaitReady()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.members(a).size() == 2);

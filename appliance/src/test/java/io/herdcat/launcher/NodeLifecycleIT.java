@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herdcat.testing.Args;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.Http;
@@ -38,8 +39,8 @@ class NodeLifecycleIT {
         int shift = FreePorts.offsetWhereFree(2, 8080, 8009, 9080);
         String[] base = {"--http-port", Integer.toString(8080 + shift), "--ajp-port", Integer.toString(8009 + shift),
             "--admin-port", Integer.toString(9080 + shift)};
-        try (NodeProcess first = NodeProcess.start("first", dir, webapps, with(base, "--port-offset", "0")).awaitReady();
-             NodeProcess second = NodeProcess.start("second", dir, webapps, with(base, "--port-offset", "1")).awaitReady()) {
+        try (NodeProcess first = NodeProcess.start("first", dir, webapps, Args.with(base, "--port-offset", "0")).awaitReady();
+             NodeProcess second = NodeProcess.start("second", dir, webapps, Args.with(base, "--port-offset", "1")).awaitReady()) {
             assertEquals(8080 + shift, first.httpPort());
             assertEquals(8081 + shift, second.httpPort());
             assertEquals(8010 + shift, second.ajpPort());
@@ -98,10 +99,4 @@ class NodeLifecycleIT {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
 }

@@ -37,6 +37,19 @@ public final class Cluster {
         return NodeProcess.start(name, dir, dir.resolve("webapps"), args.toArray(String[]::new));
     }
 
+    /**
+     * Arguments for nodes that share a cluster secret (written under {@code dir}) on loopback and run
+     * the HTTP front, when elected, on {@code frontPort}.
+     */
+    public static String[] frontArgs(Path dir, int frontPort) throws IOException {
+        Path secret = dir.resolve("cluster.secret");
+        if (!Files.exists(secret)) {
+            Files.writeString(secret, "test-cluster-secret-0123456789");
+        }
+        return new String[] {"--secret-file", secret.toString(), "--cluster-address", "127.0.0.1",
+            "--front-port", Integer.toString(frontPort), "--front-address", "127.0.0.1"};
+    }
+
     /** The member names on this node's /status, in view order; empty when it does not answer. */
     public static List<String> members(NodeProcess node) {
         try {
