@@ -84,7 +84,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
                 "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s",
                 "--cluster", CLUSTER, "--discovery-dir", dir.resolve("discovery").toString(),
-                "--tribes-port", "0", "--jgroups-port", "0"));
+                "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
         args.addAll(List.of(extraArgs));
         return new NodeProcess(name, command(args), dir, Map.of(), ready);
     }
