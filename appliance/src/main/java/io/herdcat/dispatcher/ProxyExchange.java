@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ final class ProxyExchange {
     private long bytesOut;
     private boolean headersSent;
     private boolean done;
+    private ScheduledFuture<?> replyTimer;
 
     ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, FullHttpRequest clientRequest) {
         this.dispatcher = dispatcher;
@@ -118,7 +120,8 @@ final class ProxyExchange {
         }
         backend.write(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         Channel waitingOn = backend;
-        client.executor().schedule(() -> replyTimedOut(waitingOn), dispatcher.replyTimeout().toMillis(),
+        cancelReplyTimer();
+        replyTimer = client.executor().schedule(() -> replyTimedOut(waitingOn), dispatcher.replyTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         if (clientRequest.content().isReadable()) {
             sendBodyChunk();
@@ -175,6 +178,7 @@ final class ProxyExchange {
             return;
         }
         if (part instanceof AjpResponsePart.Headers h) {
+            cancelReplyTimer();
             client.write(clientResponse(h));
             headersSent = true;
         } else if (part instanceof AjpResponsePart.BodyChunk chunk) {
@@ -221,6 +225,7 @@ final class ProxyExchange {
             }
             if (headersSent) {
                 done = true;
+                cancelReplyTimer();
                 worker.finished(bytesOut);
                 worker.markError(System.currentTimeMillis());
                 LOG.warn("Node {} failed in the middle of a response ({}): closing the client connection",
@@ -232,6 +237,14 @@ final class ProxyExchange {
             worker.finished(0);
             nodeFailed(why);
         });
+    }
+
+    /** The timer holds this exchange: cancelled as soon as it is not needed, or it would pile up for a minute. */
+    private void cancelReplyTimer() {
+        if (replyTimer != null) {
+            replyTimer.cancel(false);
+            replyTimer = null;
+        }
     }
 
     /** No response headers in time: 504, and the node's connection is dropped (it may still be busy). */
@@ -247,6 +260,7 @@ final class ProxyExchange {
     }
 
     private void nodeFailed(String why) {
+        cancelReplyTimer();
         worker.markError(System.currentTimeMillis());
         dispatcher.health().watch(worker);
         LOG.warn("Node {} failed before answering ({}); trying another node", worker.route(), why);
@@ -261,6 +275,7 @@ final class ProxyExchange {
 
     private void respondError(HttpResponseStatus status, String message) {
         done = true;
+        cancelReplyTimer();
         ByteBuf body = client.alloc().buffer().writeBytes((message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         io.netty.handler.codec.http.FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, body);
