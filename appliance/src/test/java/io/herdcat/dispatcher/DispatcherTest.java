@@ -117,6 +117,30 @@ class DispatcherTest {
         assertEquals(200, get("/who", null).statusCode(), "the front goes on serving");
     }
 
+    /** Sends raw bytes to the front and returns the status line of its answer ("" when it just closes). */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", dispatcher.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            String line = in.readLine();
+            return line == null ? "" : line;
+        }
+    }
+
+    @Test
+    void malformedRequestsGetTheirFourHundredAndTheFrontGoesOnServing() throws Exception {
+        assertEquals("HTTP/1.1 400 Bad Request", raw("THIS IS NOT HTTP\r\n\r\n"));
+        assertEquals("HTTP/1.1 431 Request Header Fields Too Large",
+                raw("GET /who HTTP/1.1\r\nHost: h\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n"));
+        assertEquals("HTTP/1.1 414 Request-URI Too Long", raw("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertEquals("HTTP/1.1 400 Bad Request",
+                raw("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n0\r\n\r\n"));
+        assertEquals(200, get("/who", null).statusCode());
+    }
+
     @Test
     void noNodeAvailableAnswers503WithRetryAfter() throws Exception {
         a.close();
