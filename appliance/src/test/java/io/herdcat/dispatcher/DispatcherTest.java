@@ -138,6 +138,8 @@ class DispatcherTest {
         assertEquals("HTTP/1.1 414 Request-URI Too Long", raw("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: h\r\n\r\n"));
         assertEquals("HTTP/1.1 400 Bad Request",
                 raw("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n0\r\n\r\n"));
+        assertEquals("HTTP/1.1 413 Request Entity Too Large",
+                raw("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n"));
         assertEquals(200, get("/who", null).statusCode());
     }
 
