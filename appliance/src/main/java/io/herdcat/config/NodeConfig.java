@@ -60,7 +60,8 @@ public record NodeConfig(
     }
 
     /** How the HTTP front balances and what it accepts. */
-    public record FrontSettings(String balanceMethod, boolean stickyForce, int maxBody, Duration replyTimeout) {
+    public record FrontSettings(String balanceMethod, boolean stickyForce, int maxBody, Duration replyTimeout,
+                                Duration headerTimeout, Duration idleTimeout) {
     }
 
     /** Which Tomcat session manager replicates sessions. */
@@ -121,7 +122,8 @@ public record NodeConfig(
                 new Endpoint(p.address(Setting.FRONT_ADDRESS), p.integer(Setting.FRONT_PORT, 0, 65535), Setting.FRONT_PORT),
                 p.choice(Setting.DISPATCHER, DispatcherMode.class),
                 new FrontSettings(balanceMethod(p), p.bool(Setting.STICKY_FORCE),
-                        p.integer(Setting.FRONT_MAX_BODY, 0, Integer.MAX_VALUE), p.duration(Setting.FRONT_REPLY_TIMEOUT)),
+                        p.integer(Setting.FRONT_MAX_BODY, 0, Integer.MAX_VALUE), p.duration(Setting.FRONT_REPLY_TIMEOUT),
+                        p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT)),
                 p.text(Setting.USER),
                 parentPid);
     }

@@ -30,9 +30,7 @@ public final class Dispatcher implements AutoCloseable {
     private final InetSocketAddress bind;
     private final Balancer balancer;
     private final String secret;
-    private final int packetSize;
-    private final int maxBody;
-    private final Duration replyTimeout;
+    private final Options options;
     private final EventLoopGroup group = NettyTransport.group(0);
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
@@ -40,19 +38,24 @@ public final class Dispatcher implements AutoCloseable {
     private Channel server;
 
     /**
-     * @param secret     the AJP secret of the nodes
-     * @param packetSize AJP packet size, as on the nodes' connectors
-     * @param maxBody    the largest request body accepted (buffered so a failed node's request can be retried)
-     * @param replyTimeout how long to wait for a node's response headers before answering 504
+     * What the front accepts and how long it waits.
+     *
+     * @param packetSize    AJP packet size, as on the nodes' connectors
+     * @param maxBody       the largest request body accepted (buffered so a failed node's request can be retried)
+     * @param replyTimeout  how long to wait for a node's response headers before answering 504
+     * @param headerTimeout how long a client may take to send a request head
+     * @param idleTimeout   how long a keep-alive client connection may stay silent between requests
      */
-    public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, int packetSize, int maxBody,
-                      Duration replyTimeout) {
+    public record Options(int packetSize, int maxBody, Duration replyTimeout, Duration headerTimeout,
+                          Duration idleTimeout) {
+    }
+
+    /** @param secret the AJP secret of the nodes */
+    public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, Options options) {
         this.bind = bind;
         this.balancer = balancer;
         this.secret = secret;
-        this.packetSize = packetSize;
-        this.maxBody = maxBody;
-        this.replyTimeout = replyTimeout;
+        this.options = options;
         this.health = new HealthChecker(group, 1000);
     }
 
@@ -72,8 +75,10 @@ public final class Dispatcher implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(maxBody), new FrontHandler(Dispatcher.this));
+                        SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
+                        ch.pipeline().addLast(guard, new HttpServerCodec(), guard.headWatcher(),
+                                new HttpServerKeepAliveHandler(), new HttpObjectAggregator(options.maxBody()),
+                                new FrontHandler(Dispatcher.this));
                     }
                 });
         server = front.bind(bind).sync().channel();
@@ -124,11 +129,11 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     int packetSize() {
-        return packetSize;
+        return options.packetSize();
     }
 
     Duration replyTimeout() {
-        return replyTimeout;
+        return options.replyTimeout();
     }
 
     @Override

@@ -71,8 +71,9 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         Dispatcher d = new Dispatcher(new InetSocketAddress(front.address(), front.port()),
                 new Balancer(BalanceMethod.valueOf(config.frontSettings().balanceMethod().toUpperCase(Locale.ROOT)),
                         config.frontSettings().stickyForce()),
-                config.ajpSecret().value(), AjpEncoder.DEFAULT_PACKET_SIZE, config.frontSettings().maxBody(),
-                config.frontSettings().replyTimeout());
+                config.ajpSecret().value(), new Dispatcher.Options(AjpEncoder.DEFAULT_PACKET_SIZE,
+                        config.frontSettings().maxBody(), config.frontSettings().replyTimeout(),
+                        config.frontSettings().headerTimeout(), config.frontSettings().idleTimeout()));
         try {
             d.start();
             dispatcher = d;

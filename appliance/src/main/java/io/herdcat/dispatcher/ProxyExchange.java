@@ -296,6 +296,10 @@ final class ProxyExchange {
             written.addListener(ChannelFutureListener.CLOSE);
         } else {
             written.addListener(f -> {
+                SlowClientGuard guard = client.pipeline().get(SlowClientGuard.class);
+                if (guard != null) {
+                    guard.responseSent();
+                }
                 client.channel().config().setAutoRead(true);
                 client.read();
             });

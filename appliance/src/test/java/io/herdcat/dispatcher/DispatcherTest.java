@@ -37,7 +37,8 @@ class DispatcherTest {
         a = new TestBackend("a").start(0);
         b = new TestBackend("b").start(0);
         dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20, Duration.ofMillis(800));
+                TestBackend.SECRET, new Dispatcher.Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20,
+                        Duration.ofMillis(800), Duration.ofMillis(500), Duration.ofSeconds(2)));
         dispatcher.start();
         dispatcher.update(List.of(spec(a), spec(b)));
     }
@@ -140,6 +141,27 @@ class DispatcherTest {
                 raw("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n0\r\n\r\n"));
         assertEquals("HTTP/1.1 413 Request Entity Too Large",
                 raw("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n"));
+        assertEquals(200, get("/who", null).statusCode());
+    }
+
+    @Test
+    void aClientThatSendsHalfARequestOrStaysSilentIsDisconnected() throws Exception {
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", dispatcher.port())) {
+            slow.setSoTimeout(5000);
+            slow.getOutputStream().write("GET /who HTTP/1.1\r\nHost: h\r\n".getBytes());
+            slow.getOutputStream().flush();
+            long start = System.nanoTime();
+            assertEquals(-1, slow.getInputStream().read(), "closed, no answer");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 400 && millis < 2000, "closed after the header timeout, not the idle one: " + millis);
+        }
+        try (java.net.Socket idle = new java.net.Socket("127.0.0.1", dispatcher.port())) {
+            idle.setSoTimeout(5000);
+            long start = System.nanoTime();
+            assertEquals(-1, idle.getInputStream().read());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 1500, "an idle connection lives for the idle timeout: " + millis);
+        }
         assertEquals(200, get("/who", null).statusCode());
     }
 
