@@ -145,6 +145,34 @@ class DispatcherTest {
     }
 
     @Test
+    void tenThousandGarbageConnectionsAreRefusedAndTheFrontGoesOnServing() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = thread; i < 10_000; i += 16) {
+                    try {
+                        if (raw("\u0000\u0001garbage " + i + "\r\n\r\n").startsWith("HTTP/1.1 400")) {
+                            refused.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        // a connection the front closed without an answer counts as not refused
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(10_000, refused.get());
+        assertEquals(200, get("/who", null).statusCode());
+    }
+
+    @Test
     void aClientThatSendsHalfARequestOrStaysSilentIsDisconnected() throws Exception {
         try (java.net.Socket slow = new java.net.Socket("127.0.0.1", dispatcher.port())) {
             slow.setSoTimeout(5000);
