@@ -7,16 +7,19 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Persistent AJP connections to one node. A connection whose response ended with "reuse" goes back to
- * the pool (at most {@code maxIdle} of them); any other is closed.
+ * Persistent AJP connections to one node, kept per event loop so a client connection and the node
+ * connection serving it share one thread. A connection whose response ended with "reuse" goes back
+ * to its loop's pool (at most {@code maxIdle} per loop); any other is closed.
  */
 final class AjpPool {
     private final Bootstrap bootstrap;
     private final WorkerSpec spec;
     private final int maxIdle;
-    private final Deque<Channel> idle = new ArrayDeque<>();
+    private final Map<EventLoop, Deque<Channel>> idle = new ConcurrentHashMap<>();
 
     AjpPool(Bootstrap bootstrap, WorkerSpec spec, int maxIdle) {
         this.bootstrap = bootstrap;
@@ -28,11 +31,12 @@ final class AjpPool {
         return spec;
     }
 
-    /** An idle connection when there is one, else a new one, preferably on the caller's event loop. */
+    /** An idle connection of the caller's event loop when there is one, else a new one on that loop. */
     ChannelFuture acquire(EventLoop loop) {
-        synchronized (idle) {
-            while (!idle.isEmpty()) {
-                Channel ch = idle.pollLast();
+        Deque<Channel> mine = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
+        synchronized (mine) {
+            while (!mine.isEmpty()) {
+                Channel ch = mine.pollLast();
                 if (ch.isActive()) {
                     return ch.newSucceededFuture();
                 }
@@ -43,9 +47,10 @@ final class AjpPool {
 
     void release(Channel ch, boolean reusable) {
         if (reusable && ch.isActive()) {
-            synchronized (idle) {
-                if (idle.size() < maxIdle) {
-                    idle.addLast(ch);
+            Deque<Channel> its = idle.computeIfAbsent(ch.eventLoop(), l -> new ArrayDeque<>());
+            synchronized (its) {
+                if (its.size() < maxIdle) {
+                    its.addLast(ch);
                     return;
                 }
             }
@@ -54,9 +59,11 @@ final class AjpPool {
     }
 
     void close() {
-        synchronized (idle) {
-            idle.forEach(Channel::close);
-            idle.clear();
+        for (Deque<Channel> d : idle.values()) {
+            synchronized (d) {
+                d.forEach(Channel::close);
+                d.clear();
+            }
         }
     }
 }

@@ -88,7 +88,7 @@ final class ProxyExchange {
             return;
         }
         ChannelFuture connected = pool.acquire(client.channel().eventLoop());
-        connected.addListener((ChannelFutureListener) f -> client.executor().execute(() -> {
+        connected.addListener((ChannelFutureListener) f -> runOnClientLoop(() -> {
             if (!f.isSuccess()) {
                 nodeFailed("cannot connect: " + f.cause());
                 return;
@@ -165,9 +165,13 @@ final class ProxyExchange {
         backend.flush();
     }
 
-    /** A packet from the node; called on the node connection's event loop. */
+    /** A packet from the node; called on the node connection's event loop (usually the client's too). */
     void onBackendResponse(AjpResponsePart part) {
-        client.executor().execute(() -> handle(part));
+        if (client.executor().inEventLoop()) {
+            handle(part);
+        } else {
+            client.executor().execute(() -> handle(part));
+        }
     }
 
     private void handle(AjpResponsePart part) {
@@ -217,9 +221,17 @@ final class ProxyExchange {
         completeClientResponse(client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
     }
 
+    private void runOnClientLoop(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
+    }
+
     /** The node's connection failed; called on its event loop. */
     void onBackendFailure(String why) {
-        client.executor().execute(() -> {
+        runOnClientLoop(() -> {
             if (done) {
                 return;
             }
