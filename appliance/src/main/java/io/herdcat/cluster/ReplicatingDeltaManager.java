@@ -3,6 +3,8 @@ package io.herdcat.cluster;
 import java.io.Serializable;
 import org.apache.catalina.ha.ClusterManager;
 import org.apache.catalina.ha.session.DeltaManager;
+import org.apache.catalina.ha.session.SessionMessage;
+import org.apache.catalina.ha.session.SessionMessageImpl;
 import org.apache.catalina.tribes.Member;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,32 +20,22 @@ final class ReplicatingDeltaManager extends DeltaManager {
     private static final ThreadLocal<Object> LAST_REFUSED = new ThreadLocal<>();
     private final ReplicationCounters counters;
 
-    private volatile Member pullFrom;
-
     ReplicatingDeltaManager(ReplicationCounters counters) {
         this.counters = counters;
     }
 
     /**
-     * Fetches every session that {@code member} holds: used when a member appears that this node could
-     * not replicate with while both served (two nodes started at once, a healed partition). Blocks up
-     * to the state-transfer timeout; changes arriving meanwhile are queued and applied after.
+     * Asks {@code member} for every session it holds, which arrive and are added like a start-up state
+     * transfer: used when a member appears that this node could not replicate with while both served
+     * (two nodes started at once, a healed partition). Unlike the start-up transfer this does not
+     * enter DeltaManager's sync phase, in which two nodes asking each other at once would drop each
+     * other's request and both wait for the state-transfer timeout.
      */
     void pullSessionsFrom(Member member) {
-        synchronized (this) {
-            pullFrom = member;
-            try {
-                getAllClusterSessions();
-            } finally {
-                pullFrom = null;
-            }
-        }
-    }
-
-    @Override
-    protected Member findSessionMasterMember() {
-        Member m = pullFrom;
-        return m != null ? m : super.findSessionMasterMember();
+        SessionMessage ask = new SessionMessageImpl(getName(), SessionMessage.EVT_GET_ALL_SESSIONS, null, "GET-ALL",
+                "GET-ALL-" + getName());
+        ask.setTimestamp(System.currentTimeMillis());
+        getCluster().send(ask, member);
     }
 
     /**
