@@ -37,6 +37,7 @@ final class DemoLauncher {
     private final Map<Setting, String> flags;
     private final Path workingDir;
     private final PrintStream out = System.out;
+    private volatile boolean stopping;
 
     DemoLauncher(Map<Setting, String> flags, Path workingDir) {
         this.flags = flags;
@@ -76,7 +77,7 @@ final class DemoLauncher {
                     shutdown.trigger(name + " refused its configuration");
                 } else if (nodes.stream().noneMatch(Process::isAlive)) {
                     shutdown.trigger("no node is left");
-                } else {
+                } else if (!stopping) {
                     out.println("demo | " + name + " exited (code " + p.exitValue() + "); the other node carries on");
                 }
             });
@@ -91,6 +92,7 @@ final class DemoLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopping = true;
         stopAll(nodes);
         deleteQuietly(runDir);
         return exitCode[0];
