@@ -23,6 +23,7 @@ public record NodeConfig(
         Endpoint http,
         Endpoint ajp,
         AjpSecret ajpSecret,
+        int ajpPacketSize,
         Endpoint admin,
         String adminToken,
         int portOffset,
@@ -60,8 +61,20 @@ public record NodeConfig(
     }
 
     /** How the HTTP front balances and what it accepts. */
-    public record FrontSettings(String balanceMethod, boolean stickyForce, int maxBody, Duration replyTimeout,
-                                Duration headerTimeout, Duration idleTimeout) {
+    public record FrontSettings(String balanceMethod, boolean stickyForce, long maxBody, int retryBody,
+                                Duration replyTimeout, Duration headerTimeout, Duration idleTimeout, int poolSize,
+                                Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes) {
+        public FrontSettings {
+            staticNodes = List.copyOf(staticNodes);
+        }
+    }
+
+    /** HTTPS on the front: a PEM certificate chain and its PKCS#8 PEM key. */
+    public record Tls(Path certificates, Path key) {
+    }
+
+    /** A node listed in front.nodes rather than found in the cluster: its jvmRoute and AJP address. */
+    public record StaticNode(String route, String host, int port) {
     }
 
     /** Which Tomcat session manager replicates sessions. */
@@ -109,6 +122,7 @@ public record NodeConfig(
                 new Endpoint(p.address(Setting.HTTP_ADDRESS), p.port(Setting.HTTP_PORT, offset), Setting.HTTP_PORT),
                 new Endpoint(p.address(Setting.AJP_ADDRESS), p.port(Setting.AJP_PORT, offset), Setting.AJP_PORT),
                 ajpSecret(p, secret),
+                ajpPacketSize(p),
                 new Endpoint(p.address(Setting.ADMIN_ADDRESS), p.port(Setting.ADMIN_PORT, offset), Setting.ADMIN_PORT),
                 adminToken(p),
                 offset,
@@ -122,8 +136,11 @@ public record NodeConfig(
                 new Endpoint(p.address(Setting.FRONT_ADDRESS), p.integer(Setting.FRONT_PORT, 0, 65535), Setting.FRONT_PORT),
                 p.choice(Setting.DISPATCHER, DispatcherMode.class),
                 new FrontSettings(balanceMethod(p), p.bool(Setting.STICKY_FORCE),
-                        p.integer(Setting.FRONT_MAX_BODY, 0, Integer.MAX_VALUE), p.duration(Setting.FRONT_REPLY_TIMEOUT),
-                        p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT)),
+                        p.bytes(Setting.FRONT_MAX_BODY, 0, Long.MAX_VALUE),
+                        (int) p.bytes(Setting.FRONT_RETRY_BODY, 0, 64L << 20), p.duration(Setting.FRONT_REPLY_TIMEOUT),
+                        p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
+                        p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
+                        p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p)),
                 p.text(Setting.USER),
                 parentPid);
     }
@@ -154,6 +171,72 @@ public record NodeConfig(
                 p.duration(Setting.SESSION_STATE_TIMEOUT),
                 p.duration(Setting.CRASH_TIMEOUT),
                 p.duration(Setting.SILENCE_TIMEOUT));
+    }
+
+    private static int ajpPacketSize(SettingParser p) {
+        int size = (int) p.bytes(Setting.AJP_PACKET_SIZE, 8192, 65536);
+        if (size % 1024 != 0) {
+            throw ConfigException.of(p.value(Setting.AJP_PACKET_SIZE), size + " is not a multiple of 1024; use e.g. 8192 or 65536");
+        }
+        return size;
+    }
+
+    private static Tls tls(SettingParser p) {
+        Path cert = p.existingFile(Setting.FRONT_TLS_CERT);
+        Path key = p.existingFile(Setting.FRONT_TLS_KEY);
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            Setting missing = cert == null ? Setting.FRONT_TLS_CERT : Setting.FRONT_TLS_KEY;
+            Setting given = cert == null ? Setting.FRONT_TLS_KEY : Setting.FRONT_TLS_CERT;
+            throw ConfigException.of(p.value(given), "is set but " + missing.key() + " is not; give both for HTTPS");
+        }
+        requirePem(p, Setting.FRONT_TLS_CERT, cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate");
+        requirePem(p, Setting.FRONT_TLS_KEY, key, "-----BEGIN PRIVATE KEY-----",
+                "an unencrypted PKCS#8 PEM key; convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+        return new Tls(cert, key);
+    }
+
+    private static void requirePem(SettingParser p, Setting s, Path file, String marker, String what) {
+        try {
+            if (!Files.readString(file, StandardCharsets.ISO_8859_1).contains(marker)) {
+                throw ConfigException.of(p.value(s), file + " is not " + what);
+            }
+        } catch (IOException e) {
+            throw ConfigException.of(p.value(s), "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static List<StaticNode> staticNodes(SettingParser p) {
+        String text = p.text(Setting.FRONT_NODES);
+        List<StaticNode> nodes = new java.util.ArrayList<>();
+        if (text == null) {
+            return nodes;
+        }
+        if (p.text(Setting.AJP_SECRET) == null && p.text(Setting.SECRET_FILE) == null) {
+            throw ConfigException.of(p.value(Setting.FRONT_NODES), "needs ajp.secret (or secret.file): the listed "
+                    + "nodes must be configured with the same AJP secret");
+        }
+        for (String entry : text.split(",")) {
+            String e = entry.trim();
+            int eq = e.indexOf('=');
+            int colon = e.lastIndexOf(':');
+            int port = -1;
+            if (eq > 0 && colon > eq + 1) {
+                try {
+                    port = Integer.parseInt(e.substring(colon + 1));
+                } catch (NumberFormatException ignored) {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65535) {
+                throw ConfigException.of(p.value(Setting.FRONT_NODES), "'" + e
+                        + "' is not ROUTE=HOST:PORT; write e.g. tc1=10.0.0.5:8009,tc2=10.0.0.6:8009");
+            }
+            nodes.add(new StaticNode(e.substring(0, eq), e.substring(eq + 1, colon), port));
+        }
+        return nodes;
     }
 
     private static String balanceMethod(SettingParser p) {

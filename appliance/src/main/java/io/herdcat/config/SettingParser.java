@@ -57,6 +57,23 @@ final class SettingParser {
         return n;
     }
 
+    /** A size in bytes; a k, m or g suffix multiplies by 1024, 1024², 1024³. */
+    long bytes(Setting s, long min, long max) {
+        RawValue v = value(s);
+        String t = v.text().trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
+        long n;
+        try {
+            n = Math.multiplyExact(Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw ConfigException.of(v, "'" + v.text() + "' is not a size; write bytes such as 65536, 64k, 10m or 1g");
+        }
+        if (n < min || n > max) {
+            throw ConfigException.of(v, n + " bytes is out of range; use " + min + "-" + max);
+        }
+        return n;
+    }
+
     /** A port, shifted by the offset unless it is 0 (any free port). */
     int port(Setting s, int offset) {
         RawValue v = value(s);

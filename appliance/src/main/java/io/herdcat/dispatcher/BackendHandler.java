@@ -6,7 +6,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
-/** Hands what a node sends to the exchange currently using the connection; an idle connection that talks is closed. */
+/**
+ * Hands what a node sends to the exchange currently using the connection, or a CPong to the pool that
+ * checks an idle connection; an idle connection that says anything else is closed.
+ */
 final class BackendHandler extends SimpleChannelInboundHandler<AjpResponsePart> {
     static final AttributeKey<ProxyExchange> EXCHANGE = AttributeKey.valueOf("herdcat.exchange");
 
@@ -17,6 +20,13 @@ final class BackendHandler extends SimpleChannelInboundHandler<AjpResponsePart> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, AjpResponsePart part) {
         ProxyExchange exchange = ctx.channel().attr(EXCHANGE).get();
+        if (exchange == null && part instanceof AjpResponsePart.CPong) {
+            var ping = ctx.channel().attr(AjpPool.PING).get();
+            if (ping != null) {
+                ping.trySuccess(null);
+                return;
+            }
+        }
         if (exchange == null) {
             ReferenceCountUtil.release(part);
             ctx.close();
@@ -27,6 +37,10 @@ final class BackendHandler extends SimpleChannelInboundHandler<AjpResponsePart> 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        var ping = ctx.channel().attr(AjpPool.PING).get();
+        if (ping != null) {
+            ping.tryFailure(new java.io.IOException("connection closed"));
+        }
         ProxyExchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
         if (exchange != null) {
             exchange.onBackendFailure("connection closed");

@@ -11,9 +11,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -27,27 +27,70 @@ import java.util.concurrent.TimeUnit;
  * bring failed nodes back.
  */
 public final class Dispatcher implements AutoCloseable {
+    /** How long connecting to a node, or waiting for a free connection to it, may take. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a CPing on an idle node connection may wait for its CPong. */
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
     private final InetSocketAddress bind;
     private final Balancer balancer;
     private final String secret;
     private final Options options;
-    private final EventLoopGroup group = NettyTransport.group(0);
+    private final EventLoopGroup group = NettyTransport.group(NettyTransport.threads());
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
     private Bootstrap backendBootstrap;
     private Channel server;
 
     /**
-     * What the front accepts and how long it waits.
+     * What the front accepts, how long it waits and how it keeps node connections.
      *
-     * @param packetSize    AJP packet size, as on the nodes' connectors
-     * @param maxBody       the largest request body accepted (buffered so a failed node's request can be retried)
-     * @param replyTimeout  how long to wait for a node's response headers before answering 504
-     * @param headerTimeout how long a client may take to send a request head
-     * @param idleTimeout   how long a keep-alive client connection may stay silent between requests
+     * @param packetSize      AJP packet size, as on the nodes' connectors (8 KiB to 64 KiB)
+     * @param maxBody         the largest request body accepted (413 beyond)
+     * @param retryBody       request bodies up to this size are held until the node answers, so the request can
+     *                        go to another node if its node fails; larger ones stream through
+     * @param replyTimeout    how long a node may stay silent before its response headers (504), and a client
+     *                        before the body it announced (408)
+     * @param headerTimeout   how long a client may take to send a request head
+     * @param idleTimeout     how long a keep-alive client connection may stay silent between requests
+     * @param poolSize        the most connections open to one node
+     * @param poolIdleTimeout a node connection unused this long is closed
+     * @param pingAfterIdle   a node connection unused this long is checked with a CPing before it is used
+     * @param tls             the front's TLS context, or null for plain HTTP
      */
-    public record Options(int packetSize, int maxBody, Duration replyTimeout, Duration headerTimeout,
-                          Duration idleTimeout) {
+    public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
+                          Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
+                          SslContext tls) {
+        /** The defaults of the settings, plain HTTP. */
+        public static Options defaults() {
+            return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
+                    Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
+                    Duration.ofSeconds(5), null);
+        }
+
+        public Options withTimeouts(Duration reply, Duration header, Duration idle) {
+            return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
+                    pingAfterIdle, tls);
+        }
+
+        public Options withBodyLimits(long max, int retry) {
+            return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls);
+        }
+
+        public Options withPool(int size, Duration idle, Duration pingAfter) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
+                    pingAfter, tls);
+        }
+
+        public Options withTls(SslContext context) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, context);
+        }
+
+        public Options withPacketSize(int size) {
+            return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls);
+        }
     }
 
     /** @param secret the AJP secret of the nodes */
@@ -62,7 +105,7 @@ public final class Dispatcher implements AutoCloseable {
     public void start() throws InterruptedException {
         backendBootstrap = new Bootstrap().group(group).channel(NettyTransport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -75,10 +118,12 @@ public final class Dispatcher implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (options.tls() != null) {
+                            ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
+                        }
                         SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
-                        ch.pipeline().addLast(guard, new HttpServerCodec(), guard.headWatcher(),
-                                new HttpServerKeepAliveHandler(), new HttpObjectAggregator(options.maxBody()),
-                                new FrontHandler(Dispatcher.this));
+                        ch.pipeline().addLast(guard, new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                                new FrontHandler(Dispatcher.this, guard));
                     }
                 });
         server = front.bind(bind).sync().channel();
@@ -101,7 +146,9 @@ public final class Dispatcher implements AutoCloseable {
                 if (old != null) {
                     old.close();
                 }
-                next.put(spec.route(), new AjpPool(backendBootstrap, spec, 64));
+                next.put(spec.route(), new AjpPool(backendBootstrap, spec, new AjpPool.Limits(options.poolSize(),
+                        options.poolIdleTimeout(), options.pingAfterIdle(), PING_TIMEOUT, CONNECT_TIMEOUT),
+                        NettyTransport.threads()));
             }
         }
         pools.forEach((route, pool) -> {
@@ -128,12 +175,8 @@ public final class Dispatcher implements AutoCloseable {
         return secret;
     }
 
-    int packetSize() {
-        return options.packetSize();
-    }
-
-    Duration replyTimeout() {
-        return options.replyTimeout();
+    Options options() {
+        return options;
     }
 
     @Override

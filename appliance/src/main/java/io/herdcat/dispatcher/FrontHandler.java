@@ -1,60 +1,154 @@
 package io.herdcat.dispatcher;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
- * Takes each complete client request and proxies it; reading stops until its response is written, so
- * pipelined requests are answered one after the other, in order.
+ * Takes a client connection's HTTP messages one at a time, only when they are wanted: a request head
+ * starts a {@link ProxyExchange}, which asks for body pieces as it can send them on; the next
+ * (pipelined) request is taken only after the previous response is written, so responses come back in
+ * order and a client that sends faster than its node reads is slowed down, not buffered. Auto-read is
+ * off: decoded messages wait in {@code inbox}, and the socket is read only when the inbox is empty and
+ * a message is wanted.
  */
-final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
+    private final SlowClientGuard guard;
+    private final Deque<Object> inbox = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ProxyExchange current;
+    private boolean wanted;
+    private boolean delivering;
+    private boolean inReadLoop;
 
-    FrontHandler(Dispatcher dispatcher) {
-        super(false);
+    FrontHandler(Dispatcher dispatcher, SlowClientGuard guard) {
         this.dispatcher = dispatcher;
+        this.guard = guard;
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            refuse(ctx, request);
-            return;
+    public void channelActive(ChannelHandlerContext context) {
+        demand();
+    }
+
+    /** The next message is wanted: from the inbox, or from the socket once the inbox is empty. */
+    void demand() {
+        wanted = true;
+        if (!inbox.isEmpty()) {
+            if (!delivering) {
+                deliver();
+            }
+        } else if (!inReadLoop) {
+            ctx.read(); // within a read loop, channelReadComplete reads
         }
-        ctx.channel().config().setAutoRead(false);
-        new ProxyExchange(dispatcher, ctx, request).start();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        inReadLoop = true;
+        inbox.addLast(msg);
+        if (!delivering) {
+            deliver();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        inReadLoop = false;
+        if (wanted && inbox.isEmpty()) {
+            context.read();
+        }
+    }
+
+    private void deliver() {
+        delivering = true;
+        try {
+            while (wanted && !inbox.isEmpty()) {
+                wanted = false;
+                handle(inbox.pollFirst());
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isFailure() || current != null) {
+                refuse(request);
+                return;
+            }
+            guard.requestReceived();
+            ProxyExchange exchange = new ProxyExchange(dispatcher, ctx, request, this);
+            current = exchange;
+            exchange.start();
+        } else if (msg instanceof HttpContent content && current != null) {
+            current.onClientContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+            demand();
+        }
+    }
+
+    /** The exchange wrote its response and read its whole request: the connection waits for the next one. */
+    void exchangeDone() {
+        current = null;
+        guard.responseSent();
+        demand();
     }
 
     /** A request the front could not parse: its 4xx, then the connection is closed (its framing is lost). */
-    private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void refuse(HttpRequest request) {
         Throwable cause = request.decoderResult().cause();
-        request.release();
+        ReferenceCountUtil.release(request);
         HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                 : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.after(ctx.writeAndFlush(response));
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (current != null) {
+            current.clientWritabilityChanged();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (current != null) {
+            current.clientClosed();
+            current = null;
+        }
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        context.close();
     }
 }

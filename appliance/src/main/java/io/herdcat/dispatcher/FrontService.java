@@ -6,7 +6,6 @@ import io.herdcat.cluster.DispatcherElection;
 import io.herdcat.cluster.NodeRecord;
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig;
-import io.herdcat.dispatcher.ajp.AjpEncoder;
 import io.herdcat.dispatcher.balance.BalanceMethod;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
@@ -17,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,18 +68,22 @@ public final class FrontService implements ClusterListener, AutoCloseable {
 
     private void open() {
         NodeConfig.Endpoint front = config.front();
-        Dispatcher d = new Dispatcher(new InetSocketAddress(front.address(), front.port()),
-                new Balancer(BalanceMethod.valueOf(config.frontSettings().balanceMethod().toUpperCase(Locale.ROOT)),
-                        config.frontSettings().stickyForce()),
-                config.ajpSecret().value(), new Dispatcher.Options(AjpEncoder.DEFAULT_PACKET_SIZE,
-                        config.frontSettings().maxBody(), config.frontSettings().replyTimeout(),
-                        config.frontSettings().headerTimeout(), config.frontSettings().idleTimeout()));
+        NodeConfig.FrontSettings f = config.frontSettings();
+        Dispatcher d;
+        try {
+            d = new Dispatcher(new InetSocketAddress(front.address(), front.port()),
+                    new Balancer(BalanceMethod.valueOf(f.balanceMethod().toUpperCase(Locale.ROOT)), f.stickyForce()),
+                    config.ajpSecret().value(), options(config));
+        } catch (SSLException e) {
+            LOG.error("Elected to run the HTTP front, but its TLS key or certificate cannot be used: {}", e.toString());
+            return;
+        }
         try {
             d.start();
             dispatcher = d;
             lastError = null;
-            LOG.info("Elected to run the HTTP front: listening on http://{}:{}/", front.address().getHostAddress(),
-                    d.port());
+            LOG.info("Elected to run the HTTP front: listening on {}://{}:{}/", config.frontSettings().tls() == null ? "http" : "https",
+                    front.address().getHostAddress(), d.port());
         } catch (Exception e) {
             d.close();
             String error = e.toString();
@@ -91,7 +95,16 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         }
     }
 
-    private static List<WorkerSpec> workers(ClusterView view) {
+    /** The dispatcher's options from the front.* settings. */
+    static Dispatcher.Options options(NodeConfig config) throws SSLException {
+        NodeConfig.FrontSettings f = config.frontSettings();
+        return new Dispatcher.Options(config.ajpPacketSize(), f.maxBody(), f.retryBody(), f.replyTimeout(),
+                f.headerTimeout(), f.idleTimeout(), f.poolSize(), f.poolIdleTimeout(), f.pingAfter(),
+                f.tls() == null ? null : FrontTls.serverContext(f.tls().certificates(), f.tls().key()));
+    }
+
+    /** The cluster's ready nodes, then the statically listed ones (their route must not clash). */
+    private List<WorkerSpec> workers(ClusterView view) {
         List<WorkerSpec> workers = new ArrayList<>();
         for (NodeRecord r : view.records()) {
             if (r.phase() == NodeRecord.Phase.STARTING || r.ajpPort() <= 0) {
@@ -99,6 +112,11 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             }
             Activation activation = r.phase() == NodeRecord.Phase.STOPPING ? Activation.STOPPED : r.activation();
             workers.add(new WorkerSpec(r.name(), r.ajpHost(), r.ajpPort(), r.weight(), activation));
+        }
+        for (NodeConfig.StaticNode n : config.frontSettings().staticNodes()) {
+            if (workers.stream().noneMatch(w -> w.route().equals(n.route()))) {
+                workers.add(new WorkerSpec(n.route(), n.host(), n.port(), 1, Activation.ACTIVE));
+            }
         }
         return workers;
     }

@@ -17,6 +17,11 @@ final class NettyTransport {
     private NettyTransport() {
     }
 
+    /** Event loops of the front: two per core, Netty's default. */
+    static int threads() {
+        return 2 * io.netty.util.NettyRuntime.availableProcessors();
+    }
+
     static EventLoopGroup group(int threads) {
         return new MultiThreadIoEventLoopGroup(threads,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -11,23 +11,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.net.InetSocketAddress;
-import java.util.AbstractMap;
-import java.util.ArrayList;
+import io.netty.util.concurrent.Future;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
@@ -37,47 +37,143 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client request on its way through the dispatcher: {@code clientRequest} → choose a node →
- * {@code backendRequest} over AJP → {@code backendResponse} parts → {@code clientResponse}. A node that
- * cannot be reached, or that fails before the response headers, is put in error and the request goes
- * to another node (the body is buffered, so that is safe); a failure after the headers closes the
- * client's connection, never a second status line. Runs on the client connection's event loop.
+ * {@code backendRequest} over AJP → {@code backendResponse} parts → {@code clientResponse}. Runs on
+ * the client connection's event loop.
+ *
+ * <p>The request body streams: the front reads from the client only while little of it waits to be
+ * sent, and sends it as the node asks for it (GET_BODY_CHUNK); the response streams back, and the node
+ * connection stops being read while the client's connection is full. A node that cannot be reached,
+ * or that fails before the response headers, is put in error and the request goes to another node
+ * when everything sent to it can be sent again (no body, or a body held whole because it is still
+ * within {@code retryBody}); a streamed body that is partly gone gets 502. A failure after the headers closes the client's connection, never a second
+ * status line.
  */
 final class ProxyExchange {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade", "content-length");
+    /** Body bytes a client may still send after its response is complete; beyond that the connection is closed. */
+    private static final long MAX_DISCARD = 2 << 20;
 
     private final Dispatcher dispatcher;
     private final ChannelHandlerContext client;
-    private final FullHttpRequest clientRequest;
+    private final HttpRequest clientRequest;
+    private final RequestBody body;
+    private final FrontHandler front;
     private final boolean keepAlive;
+    private final boolean expectContinue;
     private final String sessionRoute;
     private final Set<String> tried = new HashSet<>();
     private Worker worker;
     private AjpPool pool;
     private Channel backend;
-    private int bodySent;
+    private boolean forwarded;
+    private int owedChunks;
     private long bytesOut;
+    private boolean continueSent;
     private boolean headersSent;
-    private boolean done;
+    private boolean responseDone;
+    private boolean closed;
+    private long discarded;
     private ScheduledFuture<?> replyTimer;
 
-    ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, FullHttpRequest clientRequest) {
+    /** @param front the client connection's handler: it hands over the body on demand and takes the next request */
+    ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, HttpRequest clientRequest, FrontHandler front) {
         this.dispatcher = dispatcher;
         this.client = client;
         this.clientRequest = clientRequest;
+        this.front = front;
         this.keepAlive = HttpUtil.isKeepAlive(clientRequest);
+        this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
+        long declared = HttpUtil.isTransferEncodingChunked(clientRequest) ? -1
+                : HttpUtil.getContentLength(clientRequest, 0L);
+        this.body = new RequestBody(declared, dispatcher.options().retryBody());
         this.sessionRoute = SessionRoute.of(clientRequest.headers().get(HttpHeaderNames.COOKIE), clientRequest.uri());
     }
 
     void start() {
+        if (body.declaredLength() > dispatcher.options().maxBody()) {
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.", true);
+            return;
+        }
+        demandBody();
         tryNextNode();
     }
+
+    // ---- the client's side ----
+
+    /** A piece of the request body from the client; this exchange takes ownership. */
+    void onClientContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            abortRequest(HttpResponseStatus.BAD_REQUEST, "The request body is malformed.");
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (responseDone) {
+            discarded += content.content().readableBytes();
+            content.release();
+            if (last) {
+                done();
+            } else if (discarded > MAX_DISCARD) {
+                client.close();
+            } else {
+                readFromClient();
+            }
+            return;
+        }
+        body.add(content.content());
+        if (last) {
+            body.markComplete();
+        }
+        if (body.receivedBytes() > dispatcher.options().maxBody()) {
+            abortRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.");
+            return;
+        }
+        if (backend != null && forwarded) {
+            sendOwedChunks();
+        }
+        demandBody();
+    }
+
+    /** Reads more of the body while little of it waits here: memory stays bounded, the client is slowed instead. */
+    private void demandBody() {
+        if (!body.complete() && !closed && body.pendingBytes() < chunkSize()) {
+            readFromClient();
+        }
+    }
+
+    private void readFromClient() {
+        front.demand();
+    }
+
+    /** The client's connection can take more (or no more) response: resume (or pause) reading from the node. */
+    void clientWritabilityChanged() {
+        if (backend != null && !responseDone) {
+            backend.config().setAutoRead(client.channel().isWritable());
+        }
+    }
+
+    /** The client went away: the node's connection is dropped, as the response has nowhere to go. */
+    void clientClosed() {
+        if (closed) {
+            return;
+        }
+        if (!responseDone) {
+            responseDone = true;
+            cancelReplyTimer();
+            if (backend != null) {
+                dropBackend();
+            }
+        }
+        closed = true;
+        body.release();
+    }
+
+    // ---- choosing a node and forwarding ----
 
     private void tryNextNode() {
         Optional<Worker> next = dispatcher.balancer().choose(sessionRoute, tried);
         if (next.isEmpty()) {
-            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No node is available to serve this request.");
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No node is available to serve this request.", false);
             return;
         }
         worker = next.get();
@@ -87,19 +183,32 @@ final class ProxyExchange {
             tryNextNode();
             return;
         }
-        ChannelFuture connected = pool.acquire(client.channel().eventLoop());
-        connected.addListener((ChannelFutureListener) f -> runOnClientLoop(() -> {
-            if (!f.isSuccess()) {
-                nodeFailed("cannot connect: " + f.cause());
+        worker.started();
+        Future<Channel> connecting = pool.acquire(client.channel().eventLoop());
+        connecting.addListener(f -> runOnClientLoop(() -> {
+            if (closed) {
+                if (f.isSuccess()) {
+                    pool.release(connecting.getNow(), true);
+                }
+                worker.finished(0, 0);
                 return;
             }
-            backend = f.channel();
+            if (!f.isSuccess()) {
+                worker.finished(0, 0);
+                if (f.cause() instanceof AjpPool.BusyException busy) {
+                    LOG.debug("{}; trying another node", busy.getMessage());
+                    tryNextNode();
+                } else {
+                    nodeFailed("cannot connect: " + f.cause().getMessage());
+                }
+                return;
+            }
+            backend = connecting.getNow();
             backend.attr(BackendHandler.EXCHANGE).set(this);
-            worker.started();
             if (!backend.isActive()) {
                 // closed before this exchange took it: BackendHandler saw no exchange to tell
                 if (backend.attr(BackendHandler.EXCHANGE).compareAndSet(this, null)) {
-                    worker.finished(0);
+                    worker.finished(0, 0);
                     nodeFailed("connection closed before the request");
                 }
                 return;
@@ -111,59 +220,58 @@ final class ProxyExchange {
     private void sendBackendRequest() {
         ByteBuf head;
         try {
-            head = AjpEncoder.forwardRequest(backend.alloc(), backendRequestHead(), dispatcher.packetSize());
+            head = AjpEncoder.forwardRequest(backend.alloc(), backendRequestHead(), dispatcher.options().packetSize());
         } catch (AjpPacketTooLargeException e) {
-            worker.finished(0);
+            worker.finished(0, 0);
             pool.release(backend, true);
-            respondError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request head is too large.");
+            backend = null;
+            abortRequest(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request head is too large.");
             return;
         }
         backend.write(head).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        Channel waitingOn = backend;
-        cancelReplyTimer();
-        replyTimer = client.executor().schedule(() -> replyTimedOut(waitingOn), dispatcher.replyTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-        if (clientRequest.content().isReadable()) {
-            sendBodyChunk();
-        } else {
-            backend.flush();
+        forwarded = true;
+        owedChunks = body.declaredLength() > 0 ? 1 : 0; // AJP: the first chunk of a known-length body goes unasked
+        armReplyTimer();
+        if (expectContinue && !continueSent && !body.complete()) {
+            continueSent = true;
+            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+        sendOwedChunks();
+        backend.flush();
     }
 
     private AjpRequestHead backendRequestHead() {
-        String rawUri = clientRequest.uri();
-        int q = rawUri.indexOf('?');
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        for (Map.Entry<String, String> h : clientRequest.headers()) {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                headers.add(h);
-            }
-        }
-        int length = clientRequest.content().readableBytes();
-        if (length > 0 || HttpMethod.POST.equals(clientRequest.method()) || HttpMethod.PUT.equals(clientRequest.method())) {
-            headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Integer.toString(length)));
-        }
-        InetSocketAddress remote = (InetSocketAddress) client.channel().remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) client.channel().localAddress();
-        String host = clientRequest.headers().get(HttpHeaderNames.HOST);
-        String serverName = host == null ? local.getHostString() : host.replaceFirst(":\\d+$", "");
-        return new AjpRequestHead(clientRequest.method().name(), clientRequest.protocolVersion().text(),
-                q < 0 ? rawUri : rawUri.substring(0, q), q < 0 ? null : rawUri.substring(q + 1),
-                remote.getAddress().getHostAddress(), remote.getAddress().getHostAddress(), remote.getPort(),
-                serverName, local.getPort(), false, headers, dispatcher.secret(), worker.route(), Map.of(), null);
+        return BackendRequest.head(clientRequest, body.declaredLength(), client.channel(), dispatcher.secret(),
+                worker.route());
     }
 
-    private void sendBodyChunk() {
-        ByteBuf body = clientRequest.content();
-        int length = Math.min(AjpEncoder.maxChunk(dispatcher.packetSize()), body.readableBytes() - bodySent);
-        backend.write(AjpEncoder.bodyChunkHeader(backend.alloc(), length)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (length > 0) {
-            backend.write(body.retainedSlice(body.readerIndex() + bodySent, length))
+    /** Sends the chunks the node asked for, as far as the body has arrived; an empty chunk ends the body. */
+    private void sendOwedChunks() {
+        boolean sentAny = false;
+        while (owedChunks > 0 && (body.pendingBytes() > 0 || body.complete())) {
+            ByteBuf data = body.take(backend.alloc(), chunkSize());
+            int length = data.readableBytes();
+            backend.write(AjpEncoder.bodyChunkHeader(backend.alloc(), length))
                     .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-            bodySent += length;
+            if (length > 0) {
+                backend.write(data).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+                data.release();
+            }
+            owedChunks--;
+            sentAny = true;
         }
-        backend.flush();
+        if (sentAny) {
+            backend.flush();
+            armReplyTimer();
+        }
     }
+
+    private int chunkSize() {
+        return AjpEncoder.maxChunk(dispatcher.options().packetSize());
+    }
+
+    // ---- the node's side ----
 
     /** A packet from the node; called on the node connection's event loop (usually the client's too). */
     void onBackendResponse(AjpResponsePart part) {
@@ -175,7 +283,7 @@ final class ProxyExchange {
     }
 
     private void handle(AjpResponsePart part) {
-        if (done) {
+        if (responseDone) {
             if (part instanceof AjpResponsePart.BodyChunk chunk) {
                 chunk.release();
             }
@@ -188,8 +296,13 @@ final class ProxyExchange {
         } else if (part instanceof AjpResponsePart.BodyChunk chunk) {
             bytesOut += chunk.content().readableBytes();
             client.writeAndFlush(new DefaultHttpContent(chunk.content()));
+            if (!client.channel().isWritable()) {
+                backend.config().setAutoRead(false);
+            }
         } else if (part instanceof AjpResponsePart.GetBodyChunk) {
-            sendBodyChunk();
+            owedChunks++;
+            sendOwedChunks();
+            demandBody();
         } else if (part instanceof AjpResponsePart.End end) {
             finish(end.reuse());
         }
@@ -199,7 +312,7 @@ final class ProxyExchange {
         HttpResponseStatus status = h.reason() == null ? HttpResponseStatus.valueOf(h.status())
                 : new HttpResponseStatus(h.status(), h.reason());
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        for (Map.Entry<String, String> header : h.headers()) {
+        for (var header : h.headers()) {
             response.headers().add(header.getKey(), header.getValue());
         }
         boolean bodyAllowed = h.status() >= 200 && h.status() != 204 && h.status() != 304
@@ -214,11 +327,14 @@ final class ProxyExchange {
     }
 
     private void finish(boolean reuse) {
-        done = true;
-        worker.finished(bytesOut + clientRequest.content().readableBytes());
+        responseDone = true;
+        cancelReplyTimer();
+        worker.finished(body.sentBytes(), bytesOut);
         backend.attr(BackendHandler.EXCHANGE).set(null);
-        pool.release(backend, reuse);
-        completeClientResponse(client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        backend.config().setAutoRead(true);
+        pool.release(backend, reuse && owedChunks == 0);
+        backend = null;
+        completeClientResponse(client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), false);
     }
 
     private void runOnClientLoop(Runnable task) {
@@ -232,21 +348,21 @@ final class ProxyExchange {
     /** The node's connection failed; called on its event loop. */
     void onBackendFailure(String why) {
         runOnClientLoop(() -> {
-            if (done) {
+            if (responseDone) {
                 return;
             }
+            worker.finished(body.sentBytes(), bytesOut);
             if (headersSent) {
-                done = true;
+                responseDone = true;
                 cancelReplyTimer();
-                worker.finished(bytesOut);
                 worker.markError(System.currentTimeMillis());
+                dispatcher.health().watch(worker);
                 LOG.warn("Node {} failed in the middle of a response ({}): closing the client connection",
                         worker.route(), why);
-                clientRequest.release();
+                backend = null;
                 client.close();
                 return;
             }
-            worker.finished(0);
             nodeFailed(why);
         });
     }
@@ -259,62 +375,114 @@ final class ProxyExchange {
         }
     }
 
-    /** No response headers in time: 504, and the node's connection is dropped (it may still be busy). */
+    private void armReplyTimer() {
+        cancelReplyTimer();
+        Channel waitingOn = backend;
+        replyTimer = client.executor().schedule(() -> replyTimedOut(waitingOn),
+                dispatcher.options().replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Nothing happened for the reply timeout: a node that owes the response headers gets 504; a client
+     * that owes the body it announced gets 408. Either way the node's connection is dropped.
+     */
     private void replyTimedOut(Channel waitingOn) {
-        if (done || headersSent || backend != waitingOn) {
+        if (responseDone || headersSent || backend != waitingOn) {
             return;
         }
-        LOG.warn("Node {} sent no response within {} ms: 504", worker.route(), dispatcher.replyTimeout().toMillis());
-        worker.finished(0);
+        boolean clientStalled = owedChunks > 0 && body.pendingBytes() == 0 && !body.complete();
+        worker.finished(body.sentBytes(), 0);
+        dropBackend();
+        if (clientStalled) {
+            abortRequest(HttpResponseStatus.REQUEST_TIMEOUT, "The request body did not arrive in time.");
+        } else {
+            LOG.warn("Node {} sent no response within {} ms: 504", worker.route(),
+                    dispatcher.options().replyTimeout().toMillis());
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "The node did not answer in time.", !body.complete());
+        }
+    }
+
+    private void dropBackend() {
         backend.attr(BackendHandler.EXCHANGE).set(null);
         backend.close();
-        respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "The node did not answer in time.");
+        backend = null;
     }
 
     private void nodeFailed(String why) {
         cancelReplyTimer();
         worker.markError(System.currentTimeMillis());
         dispatcher.health().watch(worker);
-        LOG.warn("Node {} failed before answering ({}); trying another node", worker.route(), why);
         if (backend != null) {
-            backend.attr(BackendHandler.EXCHANGE).set(null);
-            backend.close();
-            backend = null;
+            dropBackend();
         }
-        bodySent = 0;
+        if (forwarded && !body.rewind()) {
+            LOG.warn("Node {} failed before answering ({}); its request body is gone, so it cannot be retried: 502",
+                    worker.route(), why);
+            respondError(HttpResponseStatus.BAD_GATEWAY, "The node failed while receiving the request.", true);
+            return;
+        }
+        LOG.warn("Node {} failed before answering ({}); trying another node", worker.route(), why);
+        forwarded = false;
+        owedChunks = 0;
         tryNextNode();
     }
 
-    private void respondError(HttpResponseStatus status, String message) {
-        done = true;
+    /** The request cannot go on (too large, malformed, too slow): its status if nothing was answered yet, then close. */
+    private void abortRequest(HttpResponseStatus status, String message) {
         cancelReplyTimer();
-        ByteBuf body = client.alloc().buffer().writeBytes((message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        io.netty.handler.codec.http.FullHttpResponse r = new io.netty.handler.codec.http.DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, status, body);
+        if (backend != null) {
+            worker.finished(body.sentBytes(), bytesOut);
+            dropBackend();
+        }
+        if (headersSent) {
+            responseDone = true;
+            client.close();
+        } else {
+            respondError(status, message, true);
+        }
+    }
+
+    private void respondError(HttpResponseStatus status, String message, boolean close) {
+        responseDone = true;
+        cancelReplyTimer();
+        ByteBuf content = client.alloc().buffer().writeBytes((message + "\n").getBytes(StandardCharsets.UTF_8));
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
         }
-        if (!keepAlive) {
+        if (close || !keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        completeClientResponse(client.writeAndFlush(r));
+        completeClientResponse(client.writeAndFlush(r), close);
     }
 
-    private void completeClientResponse(ChannelFuture written) {
-        clientRequest.release();
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        } else {
-            written.addListener(f -> {
-                SlowClientGuard guard = client.pipeline().get(SlowClientGuard.class);
-                if (guard != null) {
-                    guard.responseSent();
-                }
-                client.channel().config().setAutoRead(true);
-                client.read();
-            });
+    /** After the response: close, or let the next request in once the rest of this one's body is read and dropped. */
+    private void completeClientResponse(ChannelFuture written, boolean close) {
+        if (close) {
+            body.release();
+            LingeringClose.after(written);
+            return;
         }
+        if (!keepAlive) {
+            body.release();
+            written.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        written.addListener(f -> {
+            if (body.complete()) {
+                done();
+            } else {
+                body.release();
+                readFromClient(); // the rest of the body is read and dropped, then the next request may come
+            }
+        });
+    }
+
+    private void done() {
+        body.release();
+        closed = true;
+        front.exchangeDone();
     }
 }

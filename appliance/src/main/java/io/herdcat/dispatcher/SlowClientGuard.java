@@ -3,8 +3,6 @@ package io.herdcat.dispatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -46,19 +44,6 @@ final class SlowClientGuard extends ChannelDuplexHandler {
             arm(ctx, headerMillis);
         }
         super.channelRead(ctx, msg);
-    }
-
-    /** Placed after the HTTP decoder: the head of a request is in, so the header timeout no longer applies. */
-    ChannelInboundHandlerAdapter headWatcher() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
-                if (msg instanceof HttpRequest) {
-                    requestReceived();
-                }
-                super.channelRead(context, msg);
-            }
-        };
     }
 
     /** The front has a request's head and proxies it. */

@@ -113,6 +113,7 @@ public final class TomcatNode {
     private Connector ajpConnector() {
         Connector c = connector("AJP/1.3", config.ajp());
         c.setProperty("secretRequired", "true");
+        c.setProperty("packetSize", Integer.toString(config.ajpPacketSize()));
         c.setProperty("secret", config.ajpSecret().value());
         return c;
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 /** The HTTP front forwarding over AJP to two real (embedded) Tomcats. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class DispatcherTest {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private TestBackend a;
     private TestBackend b;
     private Dispatcher dispatcher;
@@ -37,8 +37,9 @@ class DispatcherTest {
         a = new TestBackend("a").start(0);
         b = new TestBackend("b").start(0);
         dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, new Dispatcher.Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1 << 20,
-                        Duration.ofMillis(800), Duration.ofMillis(500), Duration.ofSeconds(2)));
+                TestBackend.SECRET, Dispatcher.Options.defaults()
+                        .withBodyLimits(1 << 20, 64 * 1024)
+                        .withTimeouts(Duration.ofMillis(800), Duration.ofMillis(500), Duration.ofSeconds(2)));
         dispatcher.start();
         dispatcher.update(List.of(spec(a), spec(b)));
     }

@@ -19,7 +19,11 @@ final class TestBackend implements AutoCloseable {
     private Tomcat tomcat;
     private int port;
 
-    /** /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s. */
+    /**
+     * /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s;
+     * /crc waits {@code wait} ms, then returns the body's length and CRC-32; /download sends {@code bytes}
+     * bytes; /client tells what the webapp sees of the client and the connection.
+     */
     static final class NodeServlet extends HttpServlet {
         private final String route;
 
@@ -34,6 +38,39 @@ final class TestBackend implements AutoCloseable {
             if (path.endsWith("/session")) {
                 req.getSession(true);
             }
+            if (path.endsWith("/download")) {
+                long n = Long.parseLong(req.getParameter("bytes"));
+                resp.setContentType("application/octet-stream");
+                resp.setContentLengthLong(n);
+                byte[] block = new byte[65536];
+                java.util.Arrays.fill(block, (byte) 'x');
+                var out = resp.getOutputStream();
+                for (long sent = 0; sent < n; sent += block.length) {
+                    out.write(block, 0, (int) Math.min(block.length, n - sent));
+                }
+                return;
+            }
+            if (path.endsWith("/crc")) {
+                pause(req.getParameter("wait") == null ? 0 : Long.parseLong(req.getParameter("wait")));
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                byte[] buf = new byte[65536];
+                long length = 0;
+                var in = req.getInputStream();
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    crc.update(buf, 0, n);
+                    length += n;
+                }
+                resp.getWriter().print(route + " " + length + " " + Long.toHexString(crc.getValue()));
+                return;
+            }
+            if (path.endsWith("/client")) {
+                resp.getWriter().print("remoteAddr=" + req.getRemoteAddr() + " remotePort=" + req.getRemotePort()
+                        + " scheme=" + req.getScheme() + " secure=" + req.isSecure() + " serverName=" + req.getServerName()
+                        + " serverPort=" + req.getServerPort() + " cipher="
+                        + req.getAttribute("jakarta.servlet.request.cipher_suite") + " keySize="
+                        + req.getAttribute("jakarta.servlet.request.key_size"));
+                return;
+            }
             if (path.endsWith("/slow")) {
                 try {
                     Thread.sleep(3000);
@@ -43,6 +80,14 @@ final class TestBackend implements AutoCloseable {
             }
             long length = req.getInputStream().readAllBytes().length;
             resp.getWriter().print(route + " " + (path.endsWith("/echo") ? length : ""));
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

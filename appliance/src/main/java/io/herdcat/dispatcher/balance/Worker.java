@@ -17,7 +17,8 @@ public final class Worker {
     private final AtomicLong inFlight = new AtomicLong();
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     /** Smooth weighted round-robin accumulator; guarded by the balancer. */
     long current;
 
@@ -64,9 +65,11 @@ public final class Worker {
         requests.increment();
     }
 
-    public void finished(long bytesMoved) {
+    /** @param in request body bytes sent to the node; @param out response body bytes it sent back */
+    public void finished(long in, long out) {
         inFlight.decrementAndGet();
-        bytes.add(bytesMoved);
+        bytesIn.add(in);
+        bytesOut.add(out);
     }
 
     public long inFlight() {
@@ -81,7 +84,16 @@ public final class Worker {
         return errors.sum();
     }
 
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Moved bytes in both directions: what the traffic balance method compares. */
     public long bytes() {
-        return bytes.sum();
+        return bytesIn.sum() + bytesOut.sum();
     }
 }

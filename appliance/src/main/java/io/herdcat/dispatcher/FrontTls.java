@@ -1,0 +1,74 @@
+package io.herdcat.dispatcher;
+
+import io.herdcat.dispatcher.ajp.AjpRequestHead;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * TLS on the front: the server context from PEM files, and what a TLS client connection tells the node
+ * (cipher, key size, session id, client certificate) — the SSL attributes mod_jk forwards.
+ */
+final class FrontTls {
+    private FrontTls() {
+    }
+
+    /** @param key a PKCS#8 PEM private key ("BEGIN PRIVATE KEY"); @param certificates the PEM chain, server first */
+    static SslContext serverContext(Path certificates, Path key) throws SSLException {
+        return SslContextBuilder.forServer(certificates.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
+    }
+
+    /** The TLS details of a client connection, for the request it sends. */
+    record ClientTls(AjpRequestHead.Ssl ssl) {
+    }
+
+    /** The client's TLS details, or null when it connected in plain HTTP. */
+    static ClientTls of(Channel client) {
+        SslHandler handler = client.pipeline().get(SslHandler.class);
+        if (handler == null) {
+            return null;
+        }
+        SSLSession session = handler.engine().getSession();
+        String cipher = session.getCipherSuite();
+        byte[] id = session.getId();
+        return new ClientTls(new AjpRequestHead.Ssl(cipher, keySize(cipher),
+                id == null || id.length == 0 ? null : HexFormat.of().formatHex(id), clientCertificate(session)));
+    }
+
+    /** The symmetric key size a cipher suite uses, as the servlet attribute {@code key_size} reports it. */
+    static Integer keySize(String cipher) {
+        String c = cipher.toUpperCase(Locale.ROOT);
+        if (c.contains("AES_256") || c.contains("CHACHA20")) {
+            return 256;
+        }
+        if (c.contains("AES_128")) {
+            return 128;
+        }
+        return null;
+    }
+
+    private static String clientCertificate(SSLSession session) {
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0) {
+                return null;
+            }
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(chain[0].getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (SSLPeerUnverifiedException | CertificateEncodingException e) {
+            return null;
+        }
+    }
+}
