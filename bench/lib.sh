@@ -2,7 +2,10 @@
 # Shared helpers for the benchmark scripts (sourced, not run).
 # shellcheck disable=SC2034
 OUT=bench/out
-JAR=appliance/target/herdcat.jar
+# The jar: HERDCAT_JAR if set (e.g. a copy built beforehand), else the build's. Unset afterwards: a
+# node refuses to start when it sees a HERDCAT_* variable that is not one of its settings.
+JAR=${HERDCAT_JAR:-appliance/target/herdcat.jar}
+unset HERDCAT_JAR
 WAR=session-demo/target/session-demo.war
 TOMCAT_VERSION=11.0.18
 TGZ="$OUT/tomcat-$TOMCAT_VERSION.tar.gz"
