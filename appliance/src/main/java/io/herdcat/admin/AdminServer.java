@@ -32,6 +32,7 @@ public final class AdminServer {
     private final Supplier<NodeStatus> status;
     private final ClusterNode cluster;
     private final AdminWrites writes;
+    private volatile Supplier<java.util.Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = java.util.Optional::empty;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -44,6 +45,11 @@ public final class AdminServer {
         this.status = status;
         this.cluster = cluster;
         this.writes = new AdminWrites(config.adminToken(), cluster);
+    }
+
+    /** Where /status finds the HTTP front's state while this node runs it. */
+    public void front(Supplier<java.util.Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
+        this.front = snapshot;
     }
 
     /** Binds the port and starts answering. */
@@ -101,6 +107,7 @@ public final class AdminServer {
         if (cluster != null) {
             doc.put("cluster", ClusterJson.cluster(config.cluster().name(), cluster));
         }
+        front.get().ifPresent(snapshot -> doc.put("front", FrontJson.front(snapshot)));
         return doc;
     }
 

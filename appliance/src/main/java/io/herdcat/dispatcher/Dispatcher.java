@@ -16,7 +16,11 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import io.herdcat.dispatcher.balance.Worker;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,7 @@ public final class Dispatcher implements AutoCloseable {
     private final EventLoopGroup group = NettyTransport.group(NettyTransport.threads());
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
+    private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
     private Bootstrap backendBootstrap;
     private Channel server;
 
@@ -157,6 +162,26 @@ public final class Dispatcher implements AutoCloseable {
             }
         });
         pools = Map.copyOf(next);
+    }
+
+    /** The front's state now: listening port, failovers, and every node's settings, health and counters. */
+    public DispatcherSnapshot snapshot() {
+        List<DispatcherSnapshot.NodeStats> nodes = new ArrayList<>();
+        for (Worker w : balancer.workers()) {
+            WorkerSpec spec = w.spec();
+            AjpPool pool = pools.get(w.route());
+            nodes.add(new DispatcherSnapshot.NodeStats(w.route(), spec.host() + ":" + spec.port(),
+                    spec.activation().name().toLowerCase(Locale.ROOT), spec.weight(),
+                    w.state().name().toLowerCase(Locale.ROOT), w.state() == Worker.State.ERROR ? w.errorSinceMillis() : 0,
+                    w.lastError(), w.lastErrorAtMillis(), w.inFlight(), w.requests(), w.errors(), w.bytesIn(),
+                    w.bytesOut(), pool == null ? 0 : pool.openConnections(), pool == null ? 0 : pool.idleConnections()));
+        }
+        nodes.sort(java.util.Comparator.comparing(DispatcherSnapshot.NodeStats::route));
+        return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(), nodes);
+    }
+
+    void countFailover() {
+        failovers.increment();
     }
 
     Balancer balancer() {

@@ -121,6 +121,11 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         return workers;
     }
 
+    /** The front's state while this node runs it. */
+    public synchronized java.util.Optional<DispatcherSnapshot> snapshot() {
+        return dispatcher == null ? java.util.Optional.empty() : java.util.Optional.of(dispatcher.snapshot());
+    }
+
     /** The front's port while this node runs it, else -1. */
     public synchronized int port() {
         return dispatcher == null ? -1 : dispatcher.port();

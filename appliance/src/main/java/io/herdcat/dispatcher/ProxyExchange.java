@@ -355,7 +355,7 @@ final class ProxyExchange {
             if (headersSent) {
                 responseDone = true;
                 cancelReplyTimer();
-                worker.markError(System.currentTimeMillis());
+                worker.markError(System.currentTimeMillis(), "failed in the middle of a response: " + why);
                 dispatcher.health().watch(worker);
                 LOG.warn("Node {} failed in the middle of a response ({}): closing the client connection",
                         worker.route(), why);
@@ -410,7 +410,7 @@ final class ProxyExchange {
 
     private void nodeFailed(String why) {
         cancelReplyTimer();
-        worker.markError(System.currentTimeMillis());
+        worker.markError(System.currentTimeMillis(), why);
         dispatcher.health().watch(worker);
         if (backend != null) {
             dropBackend();
@@ -422,6 +422,7 @@ final class ProxyExchange {
             return;
         }
         LOG.warn("Node {} failed before answering ({}); trying another node", worker.route(), why);
+        dispatcher.countFailover();
         forwarded = false;
         owedChunks = 0;
         tryNextNode();

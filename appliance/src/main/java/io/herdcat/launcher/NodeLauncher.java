@@ -152,6 +152,7 @@ final class NodeLauncher {
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
         FrontService front = new FrontService(config);
+        admin.front(front::snapshot);
         cluster.addListener(front);
         front.clusterChanged(cluster.view());
         if (config.ajpSecret().source() == AjpSecret.Source.GENERATED && config.dispatcher() != DispatcherMode.NEVER) {

@@ -181,4 +181,40 @@ class NodeConfigTest {
         assertEquals(2, config(flags(Setting.PEERS, "198.51.100.2:7800, h3:7800"), Map.of()).cluster().peers().size());
         assertThrows(ConfigException.class, () -> config(flags(Setting.PEERS, "h2"), Map.of()));
     }
+
+    @Test
+    void frontSettingsParseSizesNodesAndTls() throws IOException {
+        Files.writeString(dir.resolve("front.crt"), "-----BEGIN CERTIFICATE-----\n...\n");
+        Files.writeString(dir.resolve("front.key"), "-----BEGIN PRIVATE KEY-----\n...\n");
+        NodeConfig c = config(flags(Setting.FRONT_MAX_BODY, "2g", Setting.FRONT_RETRY_BODY, "128k",
+                Setting.AJP_PACKET_SIZE, "65536", Setting.AJP_SECRET, "s3cret-for-plain-tomcats",
+                Setting.FRONT_NODES, "tc1=10.0.0.5:8009, tc2=10.0.0.6:8010",
+                Setting.FRONT_TLS_CERT, "front.crt", Setting.FRONT_TLS_KEY, "front.key"), Map.of());
+        assertEquals(2L << 30, c.frontSettings().maxBody());
+        assertEquals(128 * 1024, c.frontSettings().retryBody());
+        assertEquals(65536, c.ajpPacketSize());
+        assertEquals(java.util.List.of(new NodeConfig.StaticNode("tc1", "10.0.0.5", 8009),
+                new NodeConfig.StaticNode("tc2", "10.0.0.6", 8010)), c.frontSettings().staticNodes());
+        assertEquals(dir.resolve("front.key"), c.frontSettings().tls().key());
+    }
+
+    @Test
+    void badFrontSettingsNameTheirKey() throws IOException {
+        Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\n...\n");
+        Files.writeString(dir.resolve("front.crt"), "-----BEGIN CERTIFICATE-----\n...\n");
+        Map<String, Map<Setting, String>> cases = Map.of(
+                "front.tls.key (flag --front-tls-key): ", flags(Setting.FRONT_TLS_CERT, "front.crt",
+                        Setting.FRONT_TLS_KEY, "rsa.key"),
+                "front.tls.cert (flag --front-tls-cert): is set but front.tls.key", flags(Setting.FRONT_TLS_CERT, "front.crt"),
+                "front.nodes (flag --front-nodes): needs ajp.secret", flags(Setting.FRONT_NODES, "tc1=h:8009"),
+                "front.nodes (flag --front-nodes): 'tc1' is not ROUTE=HOST:PORT",
+                flags(Setting.FRONT_NODES, "tc1", Setting.AJP_SECRET, "s3cret-for-plain-tomcats"),
+                "ajp.packet.size (flag --ajp-packet-size): 100000 bytes is out of range",
+                flags(Setting.AJP_PACKET_SIZE, "100000"),
+                "front.max.body (flag --front-max-body): '10 MB' is not a size", flags(Setting.FRONT_MAX_BODY, "10 MB"));
+        cases.forEach((expected, given) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> config(given, Map.of()));
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        });
+    }
 }

@@ -107,9 +107,17 @@ class DispatcherTest {
             assertEquals("a", r.body().trim());
         }
         assertEquals("a", get("/who", cookieOnB).body().trim(), "b's session fails over to a");
+        DispatcherSnapshot.NodeStats bSeen = dispatcher.snapshot().nodes().get(1);
+        assertEquals("b", bSeen.route());
+        assertEquals("error", bSeen.state());
+        assertTrue(bSeen.lastError().startsWith("cannot connect"), bSeen.lastError());
+        assertTrue(dispatcher.snapshot().failovers() >= 1);
 
         b = new TestBackend("b").start(portB);
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/who", cookieOnB).body().trim().equals("b"));
+        DispatcherSnapshot.NodeStats aSeen = dispatcher.snapshot().nodes().get(0);
+        assertEquals("ok", aSeen.state());
+        assertTrue(aSeen.requests() >= 11 && aSeen.bytesOut() > 0 && aSeen.inFlight() == 0, aSeen.toString());
     }
 
     @Test

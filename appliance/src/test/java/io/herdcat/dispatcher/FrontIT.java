@@ -55,6 +55,11 @@ class FrontIT {
                 assertEquals(owner, nodeOf(Http.get(front, id).body()), "sticky to its node");
             }
 
+            String frontStatus = Cluster.status(a);
+            assertTrue(frontStatus.contains("\"front\":{\"scheme\":\"http\",\"port\":" + frontPort), frontStatus);
+            assertTrue(frontStatus.contains("\"route\":\"a\"") && frontStatus.contains("\"route\":\"b\""),
+                    "the front's per-node counters are on the elected node's /status");
+
             NodeProcess victim = owner.equals("a") ? a : b;
             ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {

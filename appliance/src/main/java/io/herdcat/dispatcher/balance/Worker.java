@@ -14,6 +14,8 @@ public final class Worker {
     private volatile WorkerSpec spec;
     private volatile State state = State.OK;
     private volatile long errorSinceMillis;
+    private volatile String lastError;
+    private volatile long lastErrorAtMillis;
     private final AtomicLong inFlight = new AtomicLong();
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -46,11 +48,22 @@ public final class Worker {
         return errorSinceMillis;
     }
 
+    /** What went wrong last, or null if nothing has. */
+    public String lastError() {
+        return lastError;
+    }
+
+    public long lastErrorAtMillis() {
+        return lastErrorAtMillis;
+    }
+
     /** The node failed (connect refused, CPing unanswered, died mid-request): no new requests until it recovers. */
-    public void markError(long nowMillis) {
+    public void markError(long nowMillis, String why) {
         if (state != State.ERROR) {
             errorSinceMillis = nowMillis;
         }
+        lastError = why;
+        lastErrorAtMillis = nowMillis;
         state = State.ERROR;
         errors.increment();
     }

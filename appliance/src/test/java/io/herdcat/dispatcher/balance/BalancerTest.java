@@ -80,7 +80,7 @@ class BalancerTest {
     void nodeInErrorIsSkippedUntilItRecoversAndTriedNodesAreSkipped() {
         Balancer b = new Balancer(BalanceMethod.REQUESTS, false);
         b.update(List.of(spec("a", 1, Activation.ACTIVE), spec("b", 1, Activation.ACTIVE)));
-        b.worker("a").orElseThrow().markError(1);
+        b.worker("a").orElseThrow().markError(1, "refused");
         assertEquals(Map.of("b", 50), newSessions(b, 50));
         assertEquals("b", b.choose("a", Set.of()).orElseThrow().route(), "its sessions fail over");
         assertEquals(Optional.empty(), b.choose(null, Set.of("b")), "no node left: the front answers 503");
@@ -103,7 +103,7 @@ class BalancerTest {
         b.update(List.of(spec("a", 1, Activation.ACTIVE)));
         Worker a = b.worker("a").orElseThrow();
         a.started();
-        a.markError(5);
+        a.markError(5, "refused");
         b.update(List.of(spec("a", 2, Activation.DISABLED), spec("b", 1, Activation.ACTIVE)));
         assertTrue(b.worker("a").orElseThrow() == a);
         assertEquals(1, a.requests());
