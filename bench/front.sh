@@ -49,6 +49,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 WRK_SECONDS=${WRK_SECONDS:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-40}   # the JVM front reaches its steady speed after ~30 s of load
 KILL_SECONDS=${KILL_SECONDS:-10}
 KILL_AFTER=${KILL_AFTER:-3}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -250,7 +251,7 @@ if want throughput; then
   declare -A rps p50 p99
   for f in "${order[@]}"; do
     say "throughput: $f"
-    wrk -t2 -c32 -d5s "${url[$f]}/session-demo/hello" > /dev/null   # warm-up
+    wrk -t2 -c32 -d"${WARMUP_SECONDS}s" "${url[$f]}/session-demo/hello" > /dev/null   # warm-up (JIT of the JVMs)
     out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" "${url[$f]}/session-demo/hello")
     rps[$f]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     one=$(wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "${url[$f]}/session-demo/hello")
@@ -261,7 +262,7 @@ if want throughput; then
   {
     echo "## Throughput and latency"
     echo
-    echo "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` after a 5 s warm-up, then" \
+    echo "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` after a ${WARMUP_SECONDS} s warm-up, then" \
          "\`wrk -t1 -c1 -d${WRK_SECONDS}s --latency URL/session-demo/hello\`; added = the front's value − direct's."
     echo
     echo "| front | requests/s (wrk -t2 -c32) | ÷ HAProxy | ÷ httpd + mod_jk | p50 at concurrency 1 | p99 at concurrency 1 | p50 added (µs) | p99 added (µs) |"

@@ -36,6 +36,15 @@ final class BackendHandler extends SimpleChannelInboundHandler<AjpResponsePart> 
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ProxyExchange exchange = ctx.channel().attr(EXCHANGE).get();
+        if (exchange != null) {
+            exchange.onBackendReadComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         var ping = ctx.channel().attr(AjpPool.PING).get();
         if (ping != null) {

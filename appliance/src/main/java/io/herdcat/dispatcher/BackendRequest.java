@@ -25,11 +25,22 @@ final class BackendRequest {
     private BackendRequest() {
     }
 
+    /** Who is at the other end of a client connection and how it reached the front; the same for all its requests. */
+    record Client(String address, int port, String localHost, int localPort, boolean secure, AjpRequestHead.Ssl ssl) {
+        static Client of(Channel channel) {
+            InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+            InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+            FrontTls.ClientTls tls = FrontTls.of(channel);
+            return new Client(remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
+                    local.getPort(), tls != null, tls == null ? null : tls.ssl());
+        }
+    }
+
     /** @param bodyLength the request's Content-Length, or -1 for a chunked body (the node then asks until an empty chunk) */
-    static AjpRequestHead head(HttpRequest request, long bodyLength, Channel client, String secret, String route) {
+    static AjpRequestHead head(HttpRequest request, long bodyLength, Client client, String secret, String route) {
         String rawUri = request.uri();
         int q = rawUri.indexOf('?');
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size() + 1);
         for (Map.Entry<String, String> h : request.headers()) {
             if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                 headers.add(h);
@@ -39,15 +50,25 @@ final class BackendRequest {
                 || HttpMethod.PUT.equals(request.method()))) {
             headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Long.toString(bodyLength)));
         }
-        InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) client.localAddress();
         String host = request.headers().get(HttpHeaderNames.HOST);
-        String serverName = host == null ? local.getHostString() : host.replaceFirst(":\\d+$", "");
-        FrontTls.ClientTls tls = FrontTls.of(client);
+        String serverName = host == null ? client.localHost() : withoutPort(host);
         return new AjpRequestHead(request.method().name(), request.protocolVersion().text(),
                 q < 0 ? rawUri : rawUri.substring(0, q), q < 0 ? null : rawUri.substring(q + 1),
-                remote.getAddress().getHostAddress(), remote.getAddress().getHostAddress(), remote.getPort(),
-                serverName, local.getPort(), tls != null, headers, secret, route, Map.of(),
-                tls == null ? null : tls.ssl());
+                client.address(), client.address(), client.port(), serverName, client.localPort(), client.secure(),
+                headers, secret, route, Map.of(), client.ssl());
+    }
+
+    /** "example.org:8080" → "example.org", "[::1]:80" → "[::1]"; a host without a port stays as it is. */
+    static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || host.indexOf(']', colon) >= 0 || host.indexOf(':') != colon && !host.startsWith("[")) {
+            return host;
+        }
+        for (int i = colon + 1; i < host.length(); i++) {
+            if (!Character.isDigit(host.charAt(i))) {
+                return host;
+            }
+        }
+        return host.substring(0, colon);
     }
 }

@@ -30,6 +30,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final Deque<Object> inbox = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
+    private BackendRequest.Client client;
     private boolean wanted;
     private boolean delivering;
     private boolean inReadLoop;
@@ -106,6 +107,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             demand();
         }
+    }
+
+    /** The client's address and TLS details, looked up once per connection (TLS is set up by the first request). */
+    BackendRequest.Client client() {
+        if (client == null) {
+            client = BackendRequest.Client.of(ctx.channel());
+        }
+        return client;
     }
 
     /** The exchange wrote its response and read its whole request: the connection waits for the next one. */

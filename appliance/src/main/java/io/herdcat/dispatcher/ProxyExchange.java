@@ -241,7 +241,7 @@ final class ProxyExchange {
     }
 
     private AjpRequestHead backendRequestHead() {
-        return BackendRequest.head(clientRequest, body.declaredLength(), client.channel(), dispatcher.secret(),
+        return BackendRequest.head(clientRequest, body.declaredLength(), front.client(), dispatcher.secret(),
                 worker.route());
     }
 
@@ -295,9 +295,12 @@ final class ProxyExchange {
             headersSent = true;
         } else if (part instanceof AjpResponsePart.BodyChunk chunk) {
             bytesOut += chunk.content().readableBytes();
-            client.writeAndFlush(new DefaultHttpContent(chunk.content()));
+            client.write(new DefaultHttpContent(chunk.content())); // flushed at the end of the node's read
             if (!client.channel().isWritable()) {
-                backend.config().setAutoRead(false);
+                client.flush();
+                if (!client.channel().isWritable()) { // still full after the flush: hold the node back
+                    backend.config().setAutoRead(false);
+                }
             }
         } else if (part instanceof AjpResponsePart.GetBodyChunk) {
             owedChunks++;
@@ -343,6 +346,15 @@ final class ProxyExchange {
         } else {
             client.executor().execute(task);
         }
+    }
+
+    /** The node's connection has no more to read for now: what it sent goes out to the client in one write. */
+    void onBackendReadComplete() {
+        runOnClientLoop(() -> {
+            if (!responseDone) {
+                client.flush();
+            }
+        });
     }
 
     /** The node's connection failed; called on its event loop. */
