@@ -33,6 +33,7 @@ public final class AdminServer {
     private final ClusterNode cluster;
     private final AdminWrites writes;
     private volatile Supplier<java.util.Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = java.util.Optional::empty;
+    private volatile Supplier<String> metrics;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -45,6 +46,11 @@ public final class AdminServer {
         this.status = status;
         this.cluster = cluster;
         this.writes = new AdminWrites(config.adminToken(), cluster);
+    }
+
+    /** Where /metrics gets its Prometheus text (the node's meters); until set, /metrics is 404. */
+    public void metrics(Supplier<String> prometheusText) {
+        this.metrics = prometheusText;
     }
 
     /** Where /status finds the HTTP front's state while this node runs it. */
@@ -90,11 +96,26 @@ public final class AdminServer {
                 send(exchange, 405, JSON, "{\"error\":\"method not allowed\"}");
                 return;
             }
+            if (!path.startsWith("/health") && !path.equals("/") && !writes.mayRead(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                send(exchange, 401, JSON, "{\"error\":\"reads from other hosts need the admin token "
+                        + "(Authorization: Bearer TOKEN)\"}");
+                return;
+            }
             NodeStatus s = status.get();
             switch (path) {
                 case "/status" -> send(exchange, 200, JSON, JsonWriter.write(statusDocument(s)));
                 case "/health" -> send(exchange, s.ready() ? 200 : 503, JSON, JsonWriter.write(StatusJson.health(s)));
                 case "/health/live" -> send(exchange, 200, JSON, "{\"status\":\"UP\"}");
+                case "/" -> send(exchange, 200, "text/html", StatusPage.html());
+                case "/metrics" -> {
+                    Supplier<String> m = metrics;
+                    if (m == null) {
+                        send(exchange, 404, JSON, "{\"error\":\"metrics are not ready\"}");
+                    } else {
+                        send(exchange, 200, "text/plain; version=0.0.4", m.get());
+                    }
+                }
                 default -> send(exchange, 404, JSON, "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
             }
         } catch (RuntimeException e) {
@@ -103,7 +124,15 @@ public final class AdminServer {
     }
 
     private Map<String, Object> statusDocument(NodeStatus s) {
-        Map<String, Object> doc = StatusJson.status(s, port(), Instant.now());
+        Instant now = Instant.now();
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        if (cluster != null) {
+            doc.put("clusterName", config.cluster().name());
+            doc.put("self", config.name());
+            doc.put("dispatcher", io.herdcat.cluster.DispatcherElection.elected(cluster.view()).orElse(null));
+            doc.put("nodes", NodesJson.nodes(cluster, now));
+        }
+        doc.putAll(StatusJson.status(s, port(), now));
         if (cluster != null) {
             doc.put("cluster", ClusterJson.cluster(config.cluster().name(), cluster));
         }

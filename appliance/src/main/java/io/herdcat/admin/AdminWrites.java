@@ -46,18 +46,19 @@ final class AdminWrites {
         if (token == null) {
             return Result.of(403, "error", "writes are disabled: set admin.token.file on this node");
         }
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        byte[] given = auth != null && auth.startsWith("Bearer ")
-                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(token, given)) {
+        if (!tokenGiven(exchange)) {
             LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.getRequestURI().getPath(),
                     exchange.getRemoteAddress());
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)");
         }
+        if ("/counters/reset".equals(exchange.getRequestURI().getPath()) && cluster != null) {
+            return resetCounters(exchange);
+        }
         Matcher m = NODE_SETTING.matcher(exchange.getRequestURI().getPath());
         if (!m.matches() || cluster == null) {
-            return Result.of(404, "error", "no such write; use POST /nodes/NAME/weight or /nodes/NAME/activation");
+            return Result.of(404, "error",
+                    "no such write; use POST /nodes/NAME/weight, /nodes/NAME/activation or /counters/reset");
         }
         String node = m.group(1);
         String value = value(exchange);
@@ -89,6 +90,31 @@ final class AdminWrites {
         Result ok = Result.of(202, "node", node);
         ok.body().put(m.group(2), value);
         return ok;
+    }
+
+    /** The front's counters live on the node that runs it: the request goes there. */
+    private Result resetCounters(HttpExchange exchange) {
+        String front = io.herdcat.cluster.DispatcherElection.elected(cluster.view()).orElse(null);
+        if (front == null || !cluster.requestCountersReset(front)) {
+            return Result.of(409, "error", "no node runs the HTTP front now");
+        }
+        LOG.info("Admin write from {}: counters of the front on {} reset", exchange.getRemoteAddress(), front);
+        return Result.of(202, "reset", front);
+    }
+
+    /**
+     * Reads are open from this host (the admin port listens on loopback by default); from elsewhere they
+     * need the token too, as the status shows the cluster's layout.
+     */
+    boolean mayRead(HttpExchange exchange) {
+        return exchange.getRemoteAddress().getAddress().isLoopbackAddress() || tokenGiven(exchange);
+    }
+
+    private boolean tokenGiven(HttpExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] given = auth != null && auth.startsWith("Bearer ")
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        return token != null && MessageDigest.isEqual(token, given);
     }
 
     private static String value(HttpExchange exchange) throws IOException {

@@ -40,6 +40,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final byte RECORD = 1;
     private static final byte CHANGE_WEIGHT = 2;
     private static final byte CHANGE_ACTIVATION = 3;
+    private static final byte NODE_STATS = 4;
+    private static final byte FRONT_STATS = 5;
+    private static final byte RESET_COUNTERS = 6;
 
     private final ClusterSettings settings;
     private final Path discoveryRoot;
@@ -51,6 +54,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Map<String, Long> sessionsByNode = new ConcurrentHashMap<>();
+    private volatile FrontStats frontStats;
+    private volatile Runnable onResetCounters = () -> { };
+    private volatile java.util.function.Consumer<NodeRecord> onAdminChange = r -> { };
     private volatile NodeRecord self;
     private volatile View view;
     private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
@@ -59,6 +66,53 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.settings = settings;
         this.self = initial;
         this.discoveryRoot = discoveryRoot;
+    }
+
+    /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
+    public record FrontStats(String from, long receivedAtMillis, byte[] snapshot) {
+    }
+
+    /** Called with this node's record after an admin request changed its weight or activation. */
+    public void onAdminChange(java.util.function.Consumer<NodeRecord> callback) {
+        this.onAdminChange = callback;
+    }
+
+    /** Called when an admin asks the node running the front to reset its counters. */
+    public void onResetCounters(Runnable callback) {
+        this.onResetCounters = callback;
+    }
+
+    /** Tells every member how many sessions this node holds (sent every second). */
+    public void publishSessions(long activeSessions) {
+        sessionsByNode.put(self.name(), activeSessions);
+        if (channel != null) {
+            send(null, NODE_STATS, out -> out.writeLong(activeSessions));
+        }
+    }
+
+    /** Tells every member what the front on this node sees (sent every second while it runs). */
+    public void publishFrontStats(byte[] snapshot) {
+        frontStats = new FrontStats(self.name(), System.currentTimeMillis(), snapshot);
+        if (channel != null) {
+            send(null, FRONT_STATS, out -> {
+                out.writeInt(snapshot.length);
+                out.write(snapshot);
+            });
+        }
+    }
+
+    /** Active sessions per node name, as each last said. */
+    public Map<String, Long> sessionsByNode() {
+        return Map.copyOf(sessionsByNode);
+    }
+
+    public java.util.Optional<FrontStats> frontStats() {
+        return java.util.Optional.ofNullable(frontStats);
+    }
+
+    /** Asks node {@code name} (the one running the front) to reset its counters; false when no such member. */
+    public boolean requestCountersReset(String name) {
+        return request(name, RESET_COUNTERS, 0);
     }
 
     public void addListener(ClusterListener listener) {
@@ -131,6 +185,11 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     }
 
     private void apply(byte type, int value) {
+        if (type == RESET_COUNTERS) {
+            LOG.info("Front counters reset on request");
+            onResetCounters.run();
+            return;
+        }
         if (type == CHANGE_WEIGHT) {
             LOG.info("Weight of {} set to {}", self.name(), value);
             update(r -> r.withWeight(value));
@@ -139,6 +198,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
             LOG.info("Activation of {} set to {}", self.name(), a);
             update(r -> r.withActivation(a));
         }
+        onAdminChange.accept(self);
     }
 
     @Override
@@ -146,6 +206,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         events.execute(() -> {
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
+            sessionsByNode.keySet().retainAll(records.values().stream().map(NodeRecord::name).toList());
             Address me = channel.getAddress();
             if (me != null) {
                 records.put(me, self);
@@ -176,8 +237,19 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                     records.put(from, r);
                     publishView();
                 }
-            } else if (type == CHANGE_WEIGHT || type == CHANGE_ACTIVATION) {
+            } else if (type == CHANGE_WEIGHT || type == CHANGE_ACTIVATION || type == RESET_COUNTERS) {
                 apply(type, in.readInt());
+            } else if (type == NODE_STATS) {
+                NodeRecord r = records.get(from);
+                if (r != null) {
+                    sessionsByNode.put(r.name(), in.readLong());
+                }
+            } else if (type == FRONT_STATS) {
+                NodeRecord r = records.get(from);
+                byte[] snapshot = new byte[in.readInt()];
+                in.readFully(snapshot);
+                frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
+                        snapshot);
             } else {
                 LOG.warn("Ignored cluster message of unknown type {} from {}", type, from);
             }

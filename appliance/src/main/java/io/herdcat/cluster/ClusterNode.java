@@ -110,6 +110,14 @@ public final class ClusterNode implements AutoCloseable {
         return membership.requestActivation(node, activation);
     }
 
+    public ClusterMembership membership() {
+        return membership;
+    }
+
+    public boolean requestCountersReset(String node) {
+        return membership.requestCountersReset(node);
+    }
+
     public void addListener(ClusterListener listener) {
         membership.addListener(listener);
     }

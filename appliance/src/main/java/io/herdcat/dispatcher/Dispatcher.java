@@ -180,6 +180,12 @@ public final class Dispatcher implements AutoCloseable {
         return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(), nodes);
     }
 
+    /** Zeroes the counters of every node and the failover count. */
+    public void resetCounters() {
+        balancer.workers().forEach(Worker::resetCounters);
+        failovers.reset();
+    }
+
     void countFailover() {
         failovers.increment();
     }

@@ -35,6 +35,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ClusterView lastView;
     private Dispatcher dispatcher;
     private String lastError;
@@ -121,6 +122,18 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         return workers;
     }
 
+    /** Zeroes the front's request, error and byte counters (in-flight requests stay counted). */
+    public synchronized void resetCounters() {
+        if (dispatcher != null) {
+            dispatcher.resetCounters();
+        }
+    }
+
+    /** Runs {@code action} when this service closes (with the node). */
+    public void onClose(Runnable action) {
+        closeActions.add(action);
+    }
+
     /** The front's state while this node runs it. */
     public synchronized java.util.Optional<DispatcherSnapshot> snapshot() {
         return dispatcher == null ? java.util.Optional.empty() : java.util.Optional.of(dispatcher.snapshot());
@@ -133,6 +146,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closeActions.forEach(Runnable::run);
         retry.shutdownNow();
         lastView = null;
         if (dispatcher != null) {

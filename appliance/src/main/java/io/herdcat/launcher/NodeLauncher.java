@@ -93,6 +93,14 @@ final class NodeLauncher {
         }
 
         ClusterNode cluster = new ClusterNode(config, Versions.herdcat(), Versions.tomcat());
+        AdminStateFile adminState = new AdminStateFile(config.workDir());
+        adminState.load().ifPresent(kept -> {
+            log.info("Weight {} and activation {} kept from the admin API ({}) instead of the configured {} and {}",
+                    kept.weight(), kept.activation().name().toLowerCase(java.util.Locale.ROOT), adminState.path(),
+                    config.weight(), config.activation().name().toLowerCase(java.util.Locale.ROOT));
+            cluster.membership().update(r -> r.withWeight(kept.weight()).withActivation(kept.activation()));
+        });
+        cluster.membership().onAdminChange(adminState::save);
         TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
         AdminServer admin = new AdminServer(config, node::status, cluster);
         try {
@@ -153,6 +161,9 @@ final class NodeLauncher {
                 config.admin().address().getHostAddress(), admin.port());
         FrontService front = new FrontService(config);
         admin.front(front::snapshot);
+        cluster.membership().onResetCounters(front::resetCounters);
+        StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
+        front.onClose(stats::close);
         cluster.addListener(front);
         front.clusterChanged(cluster.view());
         if (config.ajpSecret().source() == AjpSecret.Source.GENERATED && config.dispatcher() != DispatcherMode.NEVER) {

@@ -85,6 +85,16 @@ public final class Worker {
         bytesOut.add(out);
     }
 
+    /** Zeroes requests, errors, bytes and the last error; requests in flight stay counted. */
+    public void resetCounters() {
+        requests.reset();
+        errors.reset();
+        bytesIn.reset();
+        bytesOut.reset();
+        lastError = null;
+        lastErrorAtMillis = 0;
+    }
+
     public long inFlight() {
         return inFlight.get();
     }

@@ -1,0 +1,80 @@
+package io.herdcat.dispatcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link DispatcherSnapshot} as bytes, so the node running the front can tell every member what it sees. */
+public final class FrontStatsCodec {
+    private static final int VERSION = 1;
+
+    private FrontStatsCodec() {
+    }
+
+    public static byte[] encode(DispatcherSnapshot s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeUTF(s.scheme());
+            out.writeInt(s.port());
+            out.writeLong(s.failovers());
+            out.writeShort(s.nodes().size());
+            for (DispatcherSnapshot.NodeStats n : s.nodes()) {
+                out.writeUTF(n.route());
+                out.writeUTF(n.address());
+                out.writeUTF(n.activation());
+                out.writeInt(n.weight());
+                out.writeUTF(n.state());
+                out.writeLong(n.errorSinceMillis());
+                out.writeBoolean(n.lastError() != null);
+                if (n.lastError() != null) {
+                    out.writeUTF(n.lastError().length() > 500 ? n.lastError().substring(0, 500) : n.lastError());
+                }
+                out.writeLong(n.lastErrorAtMillis());
+                out.writeLong(n.inFlight());
+                out.writeLong(n.requests());
+                out.writeLong(n.errors());
+                out.writeLong(n.bytesIn());
+                out.writeLong(n.bytesOut());
+                out.writeInt(n.poolOpen());
+                out.writeInt(n.poolIdle());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IOException when the bytes are not a snapshot of this version */
+    public static DispatcherSnapshot decode(byte[] data) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            int version = in.readByte();
+            if (version != VERSION) {
+                throw new IOException("front statistics of version " + version + ", expected " + VERSION);
+            }
+            String scheme = in.readUTF();
+            int port = in.readInt();
+            long failovers = in.readLong();
+            int count = in.readUnsignedShort();
+            List<DispatcherSnapshot.NodeStats> nodes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String route = in.readUTF();
+                String address = in.readUTF();
+                String activation = in.readUTF();
+                int weight = in.readInt();
+                String state = in.readUTF();
+                long errorSince = in.readLong();
+                String lastError = in.readBoolean() ? in.readUTF() : null;
+                nodes.add(new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince,
+                        lastError, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                        in.readLong(), in.readInt(), in.readInt()));
+            }
+            return new DispatcherSnapshot(scheme, port, failovers, nodes);
+        }
+    }
+}
