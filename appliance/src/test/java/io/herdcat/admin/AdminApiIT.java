@@ -76,6 +76,36 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    void fromAnotherHostReadsNeedTheTokenButHealthChecksDoNot() throws Exception {
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this host has no address besides loopback");
+        Cluster.prepare(dir);
+        try (NodeProcess a = Cluster.start("a", dir, "--admin-address", "0.0.0.0").awaitReady()) {
+            String base = "http://" + external.getHostAddress() + ":" + a.adminPort();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, Integer> get = (path, token) -> {
+                var r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
+                if (token != null) {
+                    r.header("Authorization", "Bearer " + token);
+                }
+                try {
+                    return client.send(r.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(401, get.apply("/status", null));
+            assertEquals(401, get.apply("/status", "wrong-token-0123456789"));
+            assertEquals(200, get.apply("/status", Cluster.ADMIN_TOKEN));
+            assertEquals(200, get.apply("/health", null));
+            assertEquals(200, get.apply("/health/live", null));
+            assertEquals(200, Http.status(a.adminUrl("/status")), "from this host reads stay open");
+        }
+    }
+
     /** The value of {@code key} in the "nodes" row of {@code node} in a /status document (string or number), else null. */
     static String field(String status, String node, String key) {
         int nodes = status.indexOf("\"nodes\":[");
