@@ -2,9 +2,10 @@ package io.herdcat.cluster;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What session replication counts for /status: attributes refused as not serializable. */
+/** What session replication counts for /status and metrics: attributes refused as not serializable, failed sends. */
 public final class ReplicationCounters {
     private final LongAdder notSerializable = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
 
     void notSerializable() {
         notSerializable.increment();
@@ -12,5 +13,14 @@ public final class ReplicationCounters {
 
     public long notSerializableAttributes() {
         return notSerializable.sum();
+    }
+
+    void sendFailed(int members) {
+        sendFailures.add(members);
+    }
+
+    /** Replication messages a member did not take (unreachable, or not acknowledged in time), per member. */
+    public long sendFailures() {
+        return sendFailures.sum();
     }
 }

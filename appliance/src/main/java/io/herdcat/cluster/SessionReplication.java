@@ -51,6 +51,7 @@ final class SessionReplication {
             encrypt.setEncryptionKey(cs.secret().derive("herdcat/tribes-encryption"));
             channel.addInterceptor(encrypt);
         }
+        channel.addInterceptor(new SendFailureInterceptor(counters));
 
         SimpleTcpCluster cluster = new SimpleTcpCluster();
         cluster.setClusterName(cs.name());

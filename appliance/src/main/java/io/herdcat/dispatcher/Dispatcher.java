@@ -43,6 +43,7 @@ public final class Dispatcher implements AutoCloseable {
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
     private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
+    private volatile FrontResponseListener responses = (status, nanos) -> { };
     private Bootstrap backendBootstrap;
     private Channel server;
 
@@ -119,7 +120,6 @@ public final class Dispatcher implements AutoCloseable {
                 });
         ServerBootstrap front = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -184,6 +184,15 @@ public final class Dispatcher implements AutoCloseable {
     public void resetCounters() {
         balancer.workers().forEach(Worker::resetCounters);
         failovers.reset();
+    }
+
+    /** Told of every response the front completes from now on. */
+    public void onResponse(FrontResponseListener listener) {
+        this.responses = listener;
+    }
+
+    void responded(int status, long nanos) {
+        responses.responded(status, nanos);
     }
 
     void countFailover() {

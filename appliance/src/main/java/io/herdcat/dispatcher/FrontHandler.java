@@ -20,9 +20,8 @@ import java.util.Deque;
  * Takes a client connection's HTTP messages one at a time, only when they are wanted: a request head
  * starts a {@link ProxyExchange}, which asks for body pieces as it can send them on; the next
  * (pipelined) request is taken only after the previous response is written, so responses come back in
- * order and a client that sends faster than its node reads is slowed down, not buffered. Auto-read is
- * off: decoded messages wait in {@code inbox}, and the socket is read only when the inbox is empty and
- * a message is wanted.
+ * order and a client that sends faster than its node reads is slowed down, not buffered: decoded
+ * messages that are not wanted yet wait in {@code inbox}, and reading the socket stops until they are.
  */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
@@ -33,7 +32,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private BackendRequest.Client client;
     private boolean wanted;
     private boolean delivering;
-    private boolean inReadLoop;
 
     FrontHandler(Dispatcher dispatcher, SlowClientGuard guard) {
         this.dispatcher = dispatcher;
@@ -50,32 +48,29 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         demand();
     }
 
-    /** The next message is wanted: from the inbox, or from the socket once the inbox is empty. */
+    /**
+     * The next message is wanted: from the inbox, else from the socket. Reading stays on (turning it on
+     * and off costs a system call each time) and is switched off only while unwanted messages wait.
+     */
     void demand() {
         wanted = true;
         if (!inbox.isEmpty()) {
             if (!delivering) {
                 deliver();
             }
-        } else if (!inReadLoop) {
-            ctx.read(); // within a read loop, channelReadComplete reads
+        } else if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
-        inReadLoop = true;
         inbox.addLast(msg);
         if (!delivering) {
             deliver();
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext context) {
-        inReadLoop = false;
-        if (wanted && inbox.isEmpty()) {
-            context.read();
+        if (!inbox.isEmpty() && context.channel().config().isAutoRead()) {
+            context.channel().config().setAutoRead(false); // not wanted yet: the client waits, the front does not buffer
         }
     }
 

@@ -37,6 +37,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     });
     private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ClusterView lastView;
+    private FrontResponseListener responses = (status, nanos) -> { };
     private Dispatcher dispatcher;
     private String lastError;
 
@@ -79,6 +80,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             LOG.error("Elected to run the HTTP front, but its TLS key or certificate cannot be used: {}", e.toString());
             return;
         }
+        d.onResponse(responses);
         try {
             d.start();
             dispatcher = d;
@@ -126,6 +128,14 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     public synchronized void resetCounters() {
         if (dispatcher != null) {
             dispatcher.resetCounters();
+        }
+    }
+
+    /** Told of every response the front completes while this node runs it. */
+    public synchronized void onResponse(FrontResponseListener listener) {
+        responses = listener;
+        if (dispatcher != null) {
+            dispatcher.onResponse(listener);
         }
     }
 

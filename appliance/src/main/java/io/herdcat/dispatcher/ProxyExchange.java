@@ -74,6 +74,8 @@ final class ProxyExchange {
     private boolean closed;
     private long discarded;
     private ScheduledFuture<?> replyTimer;
+    private final long startNanos = System.nanoTime();
+    private int responseStatus;
 
     /** @param front the client connection's handler: it hands over the body on demand and takes the next request */
     ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, HttpRequest clientRequest, FrontHandler front) {
@@ -293,6 +295,7 @@ final class ProxyExchange {
             cancelReplyTimer();
             client.write(clientResponse(h));
             headersSent = true;
+            responseStatus = h.status();
         } else if (part instanceof AjpResponsePart.BodyChunk chunk) {
             bytesOut += chunk.content().readableBytes();
             client.write(new DefaultHttpContent(chunk.content())); // flushed at the end of the node's read
@@ -333,6 +336,7 @@ final class ProxyExchange {
         responseDone = true;
         cancelReplyTimer();
         worker.finished(body.sentBytes(), bytesOut);
+        dispatcher.responded(responseStatus, System.nanoTime() - startNanos);
         backend.attr(BackendHandler.EXCHANGE).set(null);
         backend.config().setAutoRead(true);
         pool.release(backend, reuse && owedChunks == 0);
@@ -457,6 +461,7 @@ final class ProxyExchange {
 
     private void respondError(HttpResponseStatus status, String message, boolean close) {
         responseDone = true;
+        dispatcher.responded(status.code(), System.nanoTime() - startNanos);
         cancelReplyTimer();
         ByteBuf content = client.alloc().buffer().writeBytes((message + "\n").getBytes(StandardCharsets.UTF_8));
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);

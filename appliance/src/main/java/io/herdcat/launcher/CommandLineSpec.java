@@ -1,5 +1,6 @@
 package io.herdcat.launcher;
 
+import io.herdcat.cli.AdminCommands;
 import io.herdcat.config.Setting;
 import io.herdcat.node.Versions;
 import java.util.EnumMap;
@@ -9,7 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
-/** The command line: {@code herdcat [SETTINGS]} runs a node, {@code herdcat demo [SETTINGS]} the demo. */
+/**
+ * The command line: {@code herdcat [SETTINGS]} runs a node, {@code herdcat demo [SETTINGS]} the demo,
+ * and {@code herdcat status}, {@code enable}, {@code disable}, {@code stop}, {@code weight},
+ * {@code reset-counters} talk to a running node's admin API.
+ */
 final class CommandLineSpec {
     static final String DEMO = "demo";
     static final String TRAIN_CDS = "train-cds";
@@ -44,6 +49,9 @@ final class CommandLineSpec {
                 "Run it once per jar and JDK as  java -XX:ArchiveClassesAtExit=herdcat.jsa -jar herdcat.jar train-cds",
                 "then start nodes with  -XX:SharedArchiveFile=herdcat.jsa  to cut their start-up time by about a quarter.");
         root.addSubcommand(TRAIN_CDS, cds);
+        for (CommandSpec admin : AdminCommands.specs()) {
+            root.addSubcommand(admin.name(), admin);
+        }
         // a flag given twice: the last one wins, as in most Unix tools
         return new CommandLine(root).setOverwrittenOptionsAllowed(true);
     }

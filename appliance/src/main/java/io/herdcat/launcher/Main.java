@@ -1,5 +1,6 @@
 package io.herdcat.launcher;
 
+import io.herdcat.cli.AdminCommands;
 import io.herdcat.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,7 +11,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * {@code java -jar herdcat.jar [SETTINGS]} runs a node; {@code java -jar herdcat.jar demo} runs the
- * two-node demo. A configuration mistake prints one line naming the setting and exits with 2.
+ * two-node demo; {@code java -jar herdcat.jar status} and its siblings call a running node's admin API.
+ * A configuration mistake prints one line naming the setting and exits with 2.
  */
 public final class Main {
     static final int OK = 0;
@@ -48,9 +50,13 @@ public final class Main {
             if (sub != null && CommandLineSpec.TRAIN_CDS.equals(sub.commandSpec().name())) {
                 return new CdsTrainer(workingDir).run();
             }
+            if (sub != null && AdminCommands.handles(sub.commandSpec().name())) {
+                return AdminCommands.run(sub, System.out, err, System.getenv(), workingDir);
+            }
             return new NodeLauncher(CommandLineSpec.flags(parsed), System.getenv(), workingDir).run();
         } catch (ParameterException e) {
-            err.println("herdcat: " + e.getMessage() + " (see herdcat --help)");
+            err.println("herdcat: " + e.getMessage() + " (see " + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help)");
             return BAD_CONFIG;
         } catch (ConfigException e) {
             err.println("herdcat: " + e.getMessage());

@@ -4,6 +4,7 @@ import io.herdcat.admin.AdminServer;
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.cluster.NodeRecord;
 import io.herdcat.dispatcher.FrontService;
+import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
@@ -161,6 +162,8 @@ final class NodeLauncher {
                 config.admin().address().getHostAddress(), admin.port());
         FrontService front = new FrontService(config);
         admin.front(front::snapshot);
+        NodeMetrics metrics = new NodeMetrics(node, cluster, front);
+        admin.metrics(metrics::scrape);
         cluster.membership().onResetCounters(front::resetCounters);
         StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
         front.onClose(stats::close);

@@ -14,6 +14,7 @@ final class RequestStatsValve extends ValveBase {
     private final LongAdder serverErrors = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
+    private volatile RequestListener listener = (status, nanos) -> { };
 
     RequestStatsValve() {
         super(true);
@@ -21,6 +22,7 @@ final class RequestStatsValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
+        long start = System.nanoTime();
         inFlight.incrementAndGet();
         try {
             getNext().invoke(request, response);
@@ -31,7 +33,12 @@ final class RequestStatsValve extends ValveBase {
                 serverErrors.increment();
             }
             bytesSent.add(response.getContentWritten());
+            listener.served(response.getStatus(), System.nanoTime() - start);
         }
+    }
+
+    void listener(RequestListener l) {
+        this.listener = l;
     }
 
     long inFlight() {

@@ -50,6 +50,11 @@ public final class TomcatNode {
         this.cluster = cluster;
     }
 
+    /** Told of every request served from now on. */
+    public void onRequest(RequestListener listener) {
+        stats.listener(listener);
+    }
+
     /** Called after a webapp is added to or removed from the Host (deploy, undeploy, redeploy). */
     public void onWebappsChanged(Runnable callback) {
         this.onWebappsChanged = callback;

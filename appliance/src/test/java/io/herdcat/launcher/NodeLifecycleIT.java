@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
 class NodeLifecycleIT {
-    private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":(\\d+)");
+    /** This node's own Tomcat requests in flight (the "requests" object of "node" on /status). */
+    private static final Pattern IN_FLIGHT = Pattern.compile("\"requests\":\\{\"total\":\\d+,\"inFlight\":(\\d+)");
 
     @TempDir
     Path dir;

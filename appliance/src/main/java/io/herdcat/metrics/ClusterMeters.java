@@ -1,0 +1,23 @@
+package io.herdcat.metrics;
+
+import io.herdcat.cluster.ClusterNode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** This node's view of the cluster: members in its JGroups view; what session replication refused or failed to send. */
+final class ClusterMeters {
+    private ClusterMeters() {
+    }
+
+    static void register(MeterRegistry registry, ClusterNode cluster) {
+        Gauge.builder("herdcat.cluster.members", cluster, c -> c.view().memberNames().size())
+                .description("Members in this node's view of the cluster, itself included").register(registry);
+        FunctionCounter.builder("herdcat.replication.not.serializable", cluster,
+                        c -> c.counters().notSerializableAttributes())
+                .description("Session attributes refused because they are not serializable").register(registry);
+        FunctionCounter.builder("herdcat.replication.send.failures", cluster, c -> c.counters().sendFailures())
+                .description("Session replication messages a member did not take (unreachable, or not "
+                        + "acknowledged within 5 s), counted per member").register(registry);
+    }
+}
