@@ -45,11 +45,16 @@ import org.slf4j.LoggerFactory;
  * connection stops being read while the client's connection is full. A node that cannot be reached,
  * or that fails before the response headers, is put in error and the request goes to another node
  * when everything sent to it can be sent again (no body, or a body held whole because it is still
- * within {@code retryBody}); a streamed body that is partly gone gets 502. A failure after the headers closes the client's connection, never a second
+ * within {@code retryBody}); a streamed body that is partly gone gets 502. For idempotent requests the
+ * start of the response is held back for up to 20 ms or 16 KiB ({@link HeldResponse}), so a node that
+ * dies after its headers but before its END is replaced too. A failure after the headers closes the client's connection, never a second
  * status line.
  */
 final class ProxyExchange {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+    /** Methods whose request may go to a second node even after the first one began to answer. */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
     /** Body bytes a client may still send after its response is complete; beyond that the connection is closed. */
     private static final long MAX_DISCARD = 2 << 20;
 
@@ -70,6 +75,8 @@ final class ProxyExchange {
     private long bytesOut;
     private boolean continueSent;
     private boolean headersSent;
+    private HeldResponse held;
+    private ScheduledFuture<?> releaseHeldTimer;
     private boolean responseDone;
     private boolean closed;
     private long discarded;
@@ -159,6 +166,7 @@ final class ProxyExchange {
         if (closed) {
             return;
         }
+        dropHeldResponse();
         if (!responseDone) {
             responseDone = true;
             cancelReplyTimer();
@@ -293,24 +301,73 @@ final class ProxyExchange {
         }
         if (part instanceof AjpResponsePart.Headers h) {
             cancelReplyTimer();
-            client.write(clientResponse(h));
-            headersSent = true;
             responseStatus = h.status();
+            if (IDEMPOTENT.contains(clientRequest.method())) {
+                held = new HeldResponse(clientResponse(h));
+                releaseHeldTimer = client.executor().schedule(this::releaseHeldResponse, HeldResponse.MILLIS,
+                        TimeUnit.MILLISECONDS);
+            } else {
+                client.write(clientResponse(h));
+                headersSent = true;
+            }
         } else if (part instanceof AjpResponsePart.BodyChunk chunk) {
             bytesOut += chunk.content().readableBytes();
-            client.write(new DefaultHttpContent(chunk.content())); // flushed at the end of the node's read
-            if (!client.channel().isWritable()) {
-                client.flush();
-                if (!client.channel().isWritable()) { // still full after the flush: hold the node back
-                    backend.config().setAutoRead(false);
+            if (held != null) {
+                if (held.add(chunk.content())) {
+                    releaseHeldResponse();
                 }
+                return;
             }
+            client.write(new DefaultHttpContent(chunk.content())); // flushed at the end of the node's read
+            holdBackNodeWhileClientIsFull();
         } else if (part instanceof AjpResponsePart.GetBodyChunk) {
             owedChunks++;
             sendOwedChunks();
             demandBody();
         } else if (part instanceof AjpResponsePart.End end) {
+            if (held != null) {
+                releaseHeldResponse();
+            }
             finish(end.reuse());
+        }
+    }
+
+    /** The held start of the response goes to the client: from now on a failing node closes the connection. */
+    private void releaseHeldResponse() {
+        if (held == null || responseDone) {
+            return;
+        }
+        cancelReleaseHeldTimer();
+        held.writeTo(client);
+        held = null;
+        headersSent = true;
+        client.flush();
+        holdBackNodeWhileClientIsFull();
+    }
+
+    private void cancelReleaseHeldTimer() {
+        if (releaseHeldTimer != null) {
+            releaseHeldTimer.cancel(false);
+            releaseHeldTimer = null;
+        }
+    }
+
+    /** A node's response faster than the client reads it: stop reading the node until the client catches up. */
+    private void holdBackNodeWhileClientIsFull() {
+        if (!client.channel().isWritable()) {
+            client.flush();
+            if (!client.channel().isWritable() && backend != null) { // still full after the flush
+                backend.config().setAutoRead(false);
+            }
+        }
+    }
+
+    /** Drops a held response whose node failed: nothing of it reached the client. */
+    private void dropHeldResponse() {
+        cancelReleaseHeldTimer();
+        if (held != null) {
+            held.release();
+            held = null;
         }
     }
 
@@ -379,6 +436,8 @@ final class ProxyExchange {
                 client.close();
                 return;
             }
+            dropHeldResponse();
+            bytesOut = 0;
             nodeFailed(why);
         });
     }
@@ -447,6 +506,7 @@ final class ProxyExchange {
     /** The request cannot go on (too large, malformed, too slow): its status if nothing was answered yet, then close. */
     private void abortRequest(HttpResponseStatus status, String message) {
         cancelReplyTimer();
+        dropHeldResponse();
         if (backend != null) {
             worker.finished(body.sentBytes(), bytesOut);
             dropBackend();

@@ -89,6 +89,27 @@ class DispatcherFailoverTest {
     }
 
     @Test
+    void aNodeThatDiesAfterItsHeadersIsReplacedForAGetButNotForAPost() throws Exception {
+        startFront(Dispatcher.Options.defaults());
+        faultyA.dropAfterReply(2000); // the headers and part of the first body chunk, then the node is gone
+        RawHttp.Response r = get("/download?bytes=100000");
+        assertEquals(200, r.status());
+        assertEquals(100_000, r.body().length, "the whole body, from b");
+        assertEquals(1, dispatcher.snapshot().failovers());
+
+        worker("a").markOk();
+        try (RawHttp c = new RawHttp(dispatcher.port())) {
+            c.send("POST /download?bytes=100000 HTTP/1.1\r\nHost: h\r\nCookie: " + ON_A
+                    + "\r\nContent-Length: 1\r\n\r\nx");
+            RawHttp.Response cut = c.read();
+            assertEquals(200, cut.status(), "the headers went out at once");
+            assertTrue(cut.body().length < 100_000, "a POST is not sent twice: its client sees the connection "
+                    + "close in the middle of the body (" + cut.body().length + " bytes)");
+            assertEquals(-1, c.in.read());
+        }
+    }
+
+    @Test
     void aStreamedBodyThatIsPartlyGoneWhenItsNodeDiesGets502() throws Exception {
         startFront(Dispatcher.Options.defaults().withBodyLimits(1L << 30, 64 * 1024));
         faultyA.dropAfter(300_000);

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP relay between the front and a real node that can misbehave like a failing host: freeze (pass
  * nothing on, connections stay open — a hung JVM or a cut cable) or drop every connection once it has
- * carried a given number of bytes from the front (a node killed while it receives a request).
+ * carried a given number of bytes from the front (a node killed while it receives a request) or from
+ * the node (a node killed while it answers).
  */
 final class NodeFaultProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -21,6 +22,7 @@ final class NodeFaultProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
     private volatile long dropAfterBytes = -1;
+    private volatile long dropAfterReplyBytes = -1;
 
     NodeFaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -41,6 +43,11 @@ final class NodeFaultProxy implements AutoCloseable {
     /** Every connection is closed (both ways) as soon as it has carried this many bytes from the front. */
     void dropAfter(long bytesFromFront) {
         dropAfterBytes = bytesFromFront;
+    }
+
+    /** Every connection is closed (both ways) as soon as it has carried this many bytes from the node. */
+    void dropAfterReply(long bytesFromNode) {
+        dropAfterReplyBytes = bytesFromNode;
     }
 
     private void acceptLoop() {
@@ -67,8 +74,8 @@ final class NodeFaultProxy implements AutoCloseable {
                     while (frozen) {
                         Thread.sleep(10);
                     }
-                    long limit = dropAfterBytes;
-                    if (fromFront && limit >= 0 && counted.get() + n >= limit) {
+                    long limit = fromFront ? dropAfterBytes : dropAfterReplyBytes;
+                    if (limit >= 0 && counted.get() + n >= limit) {
                         out.write(buf, 0, (int) Math.max(0, limit - counted.get()));
                         out.flush();
                         break;

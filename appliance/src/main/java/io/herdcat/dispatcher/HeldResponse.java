@@ -1,0 +1,48 @@
+package io.herdcat.dispatcher;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The start of a response to an idempotent request, kept back from the client for a moment: while
+ * nothing of it has reached the client, a node that dies before its END can be replaced by another
+ * node invisibly. Released to the client at the END, once {@link #LIMIT} bytes are held, or after
+ * {@link #MILLIS} ms (so a slow or streaming response is not delayed more than that).
+ */
+final class HeldResponse {
+    static final int LIMIT = 16 * 1024;
+    static final long MILLIS = 20;
+
+    private final HttpResponse head;
+    private final List<ByteBuf> chunks = new ArrayList<>();
+    private int bytes;
+
+    HeldResponse(HttpResponse head) {
+        this.head = head;
+    }
+
+    /** Takes ownership of {@code chunk}; true when the hold is full and should go out. */
+    boolean add(ByteBuf chunk) {
+        chunks.add(chunk);
+        bytes += chunk.readableBytes();
+        return bytes > LIMIT;
+    }
+
+    /** Writes everything held to the client (not flushed). */
+    void writeTo(ChannelHandlerContext client) {
+        client.write(head);
+        for (ByteBuf chunk : chunks) {
+            client.write(new DefaultHttpContent(chunk));
+        }
+        chunks.clear();
+    }
+
+    void release() {
+        chunks.forEach(ByteBuf::release);
+        chunks.clear();
+    }
+}
