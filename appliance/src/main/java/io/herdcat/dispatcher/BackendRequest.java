@@ -30,9 +30,9 @@ final class BackendRequest {
         static Client of(Channel channel) {
             InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
             InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-            FrontTls.ClientTls tls = FrontTls.of(channel);
+            AjpRequestHead.Ssl tls = FrontTls.of(channel);
             return new Client(remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
-                    local.getPort(), tls != null, tls == null ? null : tls.ssl());
+                    local.getPort(), tls != null, tls);
         }
     }
 

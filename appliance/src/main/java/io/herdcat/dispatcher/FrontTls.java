@@ -29,12 +29,8 @@ final class FrontTls {
         return SslContextBuilder.forServer(certificates.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
     }
 
-    /** The TLS details of a client connection, for the request it sends. */
-    record ClientTls(AjpRequestHead.Ssl ssl) {
-    }
-
     /** The client's TLS details, or null when it connected in plain HTTP. */
-    static ClientTls of(Channel client) {
+    static AjpRequestHead.Ssl of(Channel client) {
         SslHandler handler = client.pipeline().get(SslHandler.class);
         if (handler == null) {
             return null;
@@ -42,8 +38,8 @@ final class FrontTls {
         SSLSession session = handler.engine().getSession();
         String cipher = session.getCipherSuite();
         byte[] id = session.getId();
-        return new ClientTls(new AjpRequestHead.Ssl(cipher, keySize(cipher),
-                id == null || id.length == 0 ? null : HexFormat.of().formatHex(id), clientCertificate(session)));
+        return new AjpRequestHead.Ssl(cipher, keySize(cipher),
+                id == null || id.length == 0 ? null : HexFormat.of().formatHex(id), clientCertificate(session));
     }
 
     /** The symmetric key size a cipher suite uses, as the servlet attribute {@code key_size} reports it. */

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The start of a response to an idempotent request, kept back from the client for a moment: while
  * nothing of it has reached the client, a node that dies before its END can be replaced by another
- * node invisibly. Released to the client at the END, once {@link #LIMIT} bytes are held, or after
- * {@link #MILLIS} ms (so a slow or streaming response is not delayed more than that).
+ * node invisibly. Released to the client at the END, once {@link #LIMIT} bytes are held, or
+ * {@link #MILLIS} ms after a read from the node ended without the END (so a slow or streaming response
+ * is not delayed more than that; the usual response, whole in one read, needs no timer).
  */
 final class HeldResponse {
     static final int LIMIT = 16 * 1024;

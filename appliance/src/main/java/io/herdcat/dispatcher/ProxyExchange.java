@@ -125,7 +125,7 @@ final class ProxyExchange {
             } else if (discarded > MAX_DISCARD) {
                 client.close();
             } else {
-                readFromClient();
+                front.demand();
             }
             return;
         }
@@ -146,12 +146,8 @@ final class ProxyExchange {
     /** Reads more of the body while little of it waits here: memory stays bounded, the client is slowed instead. */
     private void demandBody() {
         if (!body.complete() && !closed && body.pendingBytes() < chunkSize()) {
-            readFromClient();
+            front.demand();
         }
-    }
-
-    private void readFromClient() {
-        front.demand();
     }
 
     /** The client's connection can take more (or no more) response: resume (or pause) reading from the node. */
@@ -303,9 +299,7 @@ final class ProxyExchange {
             cancelReplyTimer();
             responseStatus = h.status();
             if (IDEMPOTENT.contains(clientRequest.method())) {
-                held = new HeldResponse(clientResponse(h));
-                releaseHeldTimer = client.executor().schedule(this::releaseHeldResponse, HeldResponse.MILLIS,
-                        TimeUnit.MILLISECONDS);
+                held = new HeldResponse(clientResponse(h)); // a timer only if the END is not in this read
             } else {
                 client.write(clientResponse(h));
                 headersSent = true;
@@ -372,8 +366,10 @@ final class ProxyExchange {
     }
 
     private HttpResponse clientResponse(AjpResponsePart.Headers h) {
-        HttpResponseStatus status = h.reason() == null ? HttpResponseStatus.valueOf(h.status())
-                : new HttpResponseStatus(h.status(), h.reason());
+        // Tomcat 11 sends the code itself as the reason (it has dropped reason phrases): the client gets the standard one
+        boolean ownReason = h.reason() != null && !h.reason().isBlank() && !h.reason().equals(Integer.toString(h.status()));
+        HttpResponseStatus status = ownReason ? new HttpResponseStatus(h.status(), h.reason())
+                : HttpResponseStatus.valueOf(h.status());
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         for (var header : h.headers()) {
             response.headers().add(header.getKey(), header.getValue());
@@ -412,9 +408,14 @@ final class ProxyExchange {
     /** The node's connection has no more to read for now: what it sent goes out to the client in one write. */
     void onBackendReadComplete() {
         runOnClientLoop(() -> {
-            if (!responseDone) {
-                client.flush();
+            if (responseDone) {
+                return;
             }
+            if (held != null && releaseHeldTimer == null) {
+                releaseHeldTimer = client.executor().schedule(this::releaseHeldResponse, HeldResponse.MILLIS,
+                        TimeUnit.MILLISECONDS);
+            }
+            client.flush();
         });
     }
 
@@ -553,7 +554,7 @@ final class ProxyExchange {
                 done();
             } else {
                 body.release();
-                readFromClient(); // the rest of the body is read and dropped, then the next request may come
+                front.demand(); // the rest of the body is read and dropped, then the next request may come
             }
         });
     }

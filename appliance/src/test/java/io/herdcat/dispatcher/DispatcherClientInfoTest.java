@@ -3,17 +3,11 @@ package io.herdcat.dispatcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herdcat.config.Activation;
-import io.herdcat.dispatcher.balance.BalanceMethod;
-import io.herdcat.dispatcher.balance.Balancer;
-import io.herdcat.dispatcher.balance.WorkerSpec;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,10 +29,7 @@ class DispatcherClientInfoTest {
     }
 
     private void startFront(Dispatcher.Options options) throws Exception {
-        dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, options);
-        dispatcher.start();
-        dispatcher.update(List.of(new WorkerSpec("a", "127.0.0.1", node.port(), 1, Activation.ACTIVE)));
+        dispatcher = TestBackend.front(options, node.spec());
     }
 
     @AfterEach

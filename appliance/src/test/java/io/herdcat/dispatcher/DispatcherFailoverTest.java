@@ -4,12 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herdcat.config.Activation;
-import io.herdcat.dispatcher.balance.BalanceMethod;
-import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.Worker;
-import io.herdcat.dispatcher.balance.WorkerSpec;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +39,7 @@ class DispatcherFailoverTest {
     }
 
     private void startFront(Dispatcher.Options options) throws Exception {
-        dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, options);
-        dispatcher.start();
-        dispatcher.update(List.of(new WorkerSpec("a", "127.0.0.1", faultyA.port(), 1, Activation.ACTIVE),
-                new WorkerSpec("b", "127.0.0.1", b.port(), 1, Activation.ACTIVE)));
+        dispatcher = TestBackend.front(options, TestBackend.spec("a", faultyA.port()), b.spec());
     }
 
     @AfterEach
@@ -85,7 +75,7 @@ class DispatcherFailoverTest {
         assertEquals("b ", get("/who").text());
         dispatcher.balancer().workers().stream().filter(w -> w.route().equals("a")).forEach(Worker::markOk);
         byte[] body = bytes(40_000);
-        assertEquals("b 40000 " + crc(body), post("/crc", body).text(), "a POST within front.retry.body is retried");
+        assertEquals("b 40000 " + TestBackend.crc(body), post("/crc", body).text(), "a POST within front.retry.body is retried");
     }
 
     @Test
@@ -172,9 +162,4 @@ class DispatcherFailoverTest {
         return data;
     }
 
-    private static String crc(byte[] data) {
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        return Long.toHexString(crc.getValue());
-    }
 }

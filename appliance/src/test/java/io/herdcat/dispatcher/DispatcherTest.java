@@ -4,12 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herdcat.config.Activation;
-import io.herdcat.dispatcher.ajp.AjpEncoder;
-import io.herdcat.dispatcher.balance.BalanceMethod;
-import io.herdcat.dispatcher.balance.Balancer;
-import io.herdcat.dispatcher.balance.WorkerSpec;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,12 +30,9 @@ class DispatcherTest {
     void start() throws Exception {
         a = new TestBackend("a").start(0);
         b = new TestBackend("b").start(0);
-        dispatcher = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
-                TestBackend.SECRET, Dispatcher.Options.defaults()
-                        .withBodyLimits(1 << 20, 64 * 1024)
-                        .withTimeouts(Duration.ofMillis(800), Duration.ofMillis(500), Duration.ofSeconds(2)));
-        dispatcher.start();
-        dispatcher.update(List.of(spec(a), spec(b)));
+        dispatcher = TestBackend.front(Dispatcher.Options.defaults()
+                .withBodyLimits(1 << 20, 64 * 1024)
+                .withTimeouts(Duration.ofMillis(800), Duration.ofMillis(500), Duration.ofSeconds(2)), a.spec(), b.spec());
     }
 
     @AfterEach
@@ -49,10 +40,6 @@ class DispatcherTest {
         dispatcher.close();
         a.close();
         b.close();
-    }
-
-    private static WorkerSpec spec(TestBackend backend) {
-        return new WorkerSpec(backend.route(), "127.0.0.1", backend.port(), 1, Activation.ACTIVE);
     }
 
     private HttpResponse<String> get(String path, String cookie) throws Exception {

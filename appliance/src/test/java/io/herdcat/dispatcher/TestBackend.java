@@ -1,5 +1,12 @@
 package io.herdcat.dispatcher;
 
+import io.herdcat.config.Activation;
+import io.herdcat.dispatcher.balance.BalanceMethod;
+import io.herdcat.dispatcher.balance.Balancer;
+import io.herdcat.dispatcher.balance.WorkerSpec;
+import java.net.InetSocketAddress;
+import java.util.List;
+
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,7 +29,7 @@ final class TestBackend implements AutoCloseable {
     /**
      * /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s;
      * /crc waits {@code wait} ms, then returns the body's length and CRC-32; /download sends {@code bytes}
-     * bytes; /client tells what the webapp sees of the client and the connection.
+     * bytes; /drip sends "start ", then "end" a second later; /client tells what the webapp sees of the client and the connection.
      */
     static final class NodeServlet extends HttpServlet {
         private final String route;
@@ -48,6 +55,13 @@ final class TestBackend implements AutoCloseable {
                 for (long sent = 0; sent < n; sent += block.length) {
                     out.write(block, 0, (int) Math.min(block.length, n - sent));
                 }
+                return;
+            }
+            if (path.endsWith("/drip")) {
+                resp.getWriter().print("start ");
+                resp.flushBuffer();
+                pause(1000);
+                resp.getWriter().print("end");
                 return;
             }
             if (path.endsWith("/crc")) {
@@ -117,6 +131,31 @@ final class TestBackend implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** This node as the front's balancer sees it: its route, its AJP port on loopback, weight 1, active. */
+    WorkerSpec spec() {
+        return spec(route, port);
+    }
+
+    static WorkerSpec spec(String route, int ajpPort) {
+        return new WorkerSpec(route, "127.0.0.1", ajpPort, 1, Activation.ACTIVE);
+    }
+
+    /** A started front on a free loopback port, balancing by requests over {@code nodes}. */
+    static Dispatcher front(Dispatcher.Options options, WorkerSpec... nodes) throws InterruptedException {
+        Dispatcher d = new Dispatcher(new InetSocketAddress("127.0.0.1", 0), new Balancer(BalanceMethod.REQUESTS, false),
+                SECRET, options);
+        d.start();
+        d.update(List.of(nodes));
+        return d;
+    }
+
+    /** CRC-32 in hex, as /crc answers it. */
+    static String crc(byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        return Long.toHexString(crc.getValue());
     }
 
     String route() {
