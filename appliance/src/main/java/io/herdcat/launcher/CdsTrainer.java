@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * few requests and stops. Run under {@code -XX:ArchiveClassesAtExit=herdcat.jsa}, it leaves a
  * class-data-sharing archive; nodes started with {@code -XX:SharedArchiveFile=herdcat.jsa} then load
  * their classes from it and start about a quarter faster. Make it again after changing the jar or the JDK.
+ * Every training request must succeed: an answer other than 2xx fails the command (exit 1).
  */
 final class CdsTrainer {
     private final Path workingDir;
@@ -48,21 +49,35 @@ final class CdsTrainer {
             if (running == null) {
                 return Main.FAILED;
             }
-            for (int i = 0; i < 20; i++) {
-                get("http://127.0.0.1:" + running.node().httpPort() + "/train/");
-                get("http://127.0.0.1:" + running.admin().port() + "/status");
+            try {
+                for (int i = 0; i < 20; i++) {
+                    get("http://127.0.0.1:" + running.node().httpPort() + "/train/");
+                    get("http://127.0.0.1:" + running.admin().port() + "/status");
+                }
+            } catch (IOException e) {
+                // an archive trained on error pages lacks the classes real requests load
+                System.err.println("herdcat: train-cds: " + e.getMessage());
+                return Main.FAILED;
+            } finally {
+                running.stop();
             }
-            running.stop();
             return Main.OK;
         } finally {
             deleteTree(dir);
         }
     }
 
+    /** GETs {@code url} and reads the whole answer; anything but a 2xx is an error. */
     private static void get(String url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            in.readAllBytes();
+        try {
+            int status = c.getResponseCode();
+            if (status < 200 || status > 299) {
+                throw new IOException("GET " + url + " answered " + status + ", not 2xx");
+            }
+            try (InputStream in = c.getInputStream()) {
+                in.readAllBytes();
+            }
         } finally {
             c.disconnect();
         }
