@@ -1,6 +1,7 @@
 package io.herdcat.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ public final class TestWars {
 
     /**
      * A WAR whose pages print {@code label}: {@code /} (no session), {@code /session.jsp} (creates one and
-     * prints its id), {@code /slow.jsp?ms=N} (answers after N ms).
+     * prints its id), {@code /slow.jsp?ms=N} (answers after N ms), {@code /wait.jsp?file=F} (creates
+     * {@code F.waiting}, then answers once file F exists).
      */
     public static void drop(Path webapps, String fileName, String label) throws IOException {
         drop(webapps, fileName, label, false);
@@ -34,6 +36,10 @@ public final class TestWars {
                     + " session=<%= session.getId() %>\n");
             add(zip, "slow.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
                     + " Thread.sleep(Long.parseLong(request.getParameter(\"ms\"))); %>slow done " + label + "\n");
+            add(zip, "wait.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
+                    + " java.nio.file.Path f = java.nio.file.Path.of(request.getParameter(\"file\"));"
+                    + " java.nio.file.Files.writeString(java.nio.file.Path.of(f + \".waiting\"), \"waiting\");"
+                    + " while (!java.nio.file.Files.exists(f)) { Thread.sleep(20); } %>waited " + label + "\n");
             add(zip, "bad.jsp", "<%@ page contentType=\"text/plain\" %><% try { session.setAttribute(\"bad\","
                     + " new Object()); out.print(\"accepted\"); } catch (IllegalArgumentException e) {"
                     + " out.print(\"refused\"); } %>\n");
@@ -42,6 +48,30 @@ public final class TestWars {
                     <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
                       <display-name>test</display-name>
                     """ + (distributable ? "  <distributable/>\n" : "") + "</web-app>\n");
+        }
+        Files.move(tmp, webapps.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * A WAR with {@code /} printing {@code label} whose start (its ServletContextListener) waits until
+     * {@code release} exists; it creates {@code release + ".waiting"} when it begins to wait.
+     */
+    public static void dropSlowToStart(Path webapps, String fileName, String label, Path release) throws IOException {
+        Path tmp = Files.createTempFile(webapps.getParent(), "war", ".tmp");
+        String listener = AwaitFileListener.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(file);
+             InputStream classFile = AwaitFileListener.class.getClassLoader().getResourceAsStream(listener)) {
+            add(zip, "index.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %>version=" + label + "\n");
+            zip.putNextEntry(new ZipEntry("WEB-INF/classes/" + listener));
+            classFile.transferTo(zip);
+            zip.closeEntry();
+            add(zip, "WEB-INF/web.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\" metadata-complete=\"true\">\n"
+                    + "  <display-name>slow to start</display-name>\n"
+                    + "  <context-param><param-name>" + AwaitFileListener.RELEASE_PARAM + "</param-name>"
+                    + "<param-value>" + release.toAbsolutePath() + "</param-value></context-param>\n"
+                    + "  <listener><listener-class>" + AwaitFileListener.class.getName() + "</listener-class></listener>\n"
+                    + "</web-app>\n");
         }
         Files.move(tmp, webapps.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
