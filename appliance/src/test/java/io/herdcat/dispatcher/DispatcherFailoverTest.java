@@ -108,15 +108,13 @@ class DispatcherFailoverTest {
     }
 
     @Test
-    void aHungNodeIsFoundByCPingAndSkippedWithinSeconds() throws Exception {
+    void aHungNodeIsFoundByCPingAndSkippedBeforeTheReplyTimeout() throws Exception {
         startFront(Dispatcher.Options.defaults().withPool(512, Duration.ofSeconds(60), Duration.ofMillis(200)));
         assertEquals("a ", get("/who").text());
         faultyA.freeze();
         Thread.sleep(400); // the pooled connection must have been idle longer than front.ping.after
-        long started = System.nanoTime();
+        // a's reply timeout (60 s) is beyond the client's read timeout (20 s): only the CPing can save this request
         assertEquals("b ", get("/who").text(), "the CPing went unanswered: a is failed, b serves");
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(millis < 3000, "took " + millis + " ms");
         assertEquals(Worker.State.ERROR, worker("a").state());
     }
 

@@ -29,8 +29,10 @@ final class TestBackend implements AutoCloseable {
     /**
      * /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s;
      * /crc waits {@code wait} ms, then returns the body's length and CRC-32; /download sends {@code bytes}
-     * bytes; /drip sends "start ", then "end" a second later; /client tells what the webapp sees of the client and the connection.
+     * bytes; /drip sends "start ", then "end" once the test releases {@link #DRIP_END} (at most 30 s later); /client tells what the webapp sees of the client and the connection.
      */
+    static final java.util.concurrent.Semaphore DRIP_END = new java.util.concurrent.Semaphore(0);
+
     static final class NodeServlet extends HttpServlet {
         private final String route;
 
@@ -60,7 +62,11 @@ final class TestBackend implements AutoCloseable {
             if (path.endsWith("/drip")) {
                 resp.getWriter().print("start ");
                 resp.flushBuffer();
-                pause(1000);
+                try {
+                    DRIP_END.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 resp.getWriter().print("end");
                 return;
             }
