@@ -1,0 +1,32 @@
+package io.herdcat.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What a test needs from the machine (a browser, root). Missing, the test fails and says what to
+ * install; it is skipped only when the named system property is set to true, so a plain
+ * {@code mvn -B verify} never passes by checking nothing.
+ */
+public final class TestEnvironment {
+    /** Skips the tests that drive a real Chromium. */
+    public static final String SKIP_BROWSER = "herdcat.tests.skipBrowser";
+    /** Skips the tests that need root (network interfaces and namespaces, packet capture). */
+    public static final String SKIP_ROOT = "herdcat.tests.skipRoot";
+
+    private TestEnvironment() {
+    }
+
+    /** Returns when {@code available}; otherwise skips if {@code skipProperty} is true, else fails. */
+    public static void require(boolean available, String skipProperty, String missing) {
+        if (available) {
+            return;
+        }
+        assumeTrue(!Boolean.getBoolean(skipProperty), missing + "; skipped because -D" + skipProperty + "=true");
+        throw new AssertionError(missing + " (.ci/run installs what the tests need; -D" + skipProperty
+                + "=true skips these tests instead)");
+    }
+
+    public static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+}
