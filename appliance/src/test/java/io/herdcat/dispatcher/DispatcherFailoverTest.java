@@ -147,7 +147,7 @@ class DispatcherFailoverTest {
         }
         assertTrue(most.get() <= loops, most.get() + " connections to a, pool size " + loops);
         assertTrue(most.get() > 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.pool("a").openConnections() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.pool("a").openConnections() == 0);
     }
 
     private Worker worker(String route) {

@@ -101,7 +101,7 @@ class DispatcherTest {
         assertTrue(dispatcher.snapshot().failovers() >= 1);
 
         b = new TestBackend("b").start(portB);
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/who", cookieOnB).body().trim().equals("b"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/who", cookieOnB).body().trim().equals("b"));
         DispatcherSnapshot.NodeStats aSeen = dispatcher.snapshot().nodes().get(0);
         assertEquals("ok", aSeen.state());
         assertTrue(aSeen.requests() >= 11 && aSeen.bytesOut() > 0 && aSeen.inFlight() == 0, aSeen.toString());

@@ -77,7 +77,6 @@ class MetricsIT {
                 assertEquals(1.0, delta(before, after, "herdcat_node_session_creations_total", Map.of("webapp", WEBAPP)));
                 assertTrue(after.value("herdcat_node_response_bytes_total") > before.value("herdcat_node_response_bytes_total"));
             });
-            assertTrue(medianScrapeMillis(node) < 100, "a scrape takes a few milliseconds");
         }
     }
 
@@ -171,16 +170,5 @@ class MetricsIT {
 
     private static double delta(PrometheusText before, PrometheusText after, String sample, Map<String, String> labels) {
         return after.value(sample, labels) - before.value(sample, labels);
-    }
-
-    private static long medianScrapeMillis(NodeProcess node) throws Exception {
-        List<Long> millis = new ArrayList<>();
-        for (int i = 0; i < 21; i++) {
-            long t0 = System.nanoTime();
-            scrape(node);
-            millis.add((System.nanoTime() - t0) / 1_000_000);
-        }
-        millis.sort(null);
-        return millis.get(millis.size() / 2);
     }
 }
