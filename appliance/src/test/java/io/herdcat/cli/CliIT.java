@@ -78,14 +78,14 @@ class CliIT {
             assertEquals(1, refused.errLines().size(), refused::toString);
             assertTrue(refused.err().startsWith("herdcat: disable b: 401 ") && refused.err().contains("--token-file"),
                     refused::toString);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
                     .until(() -> "active".equals(activationOf(a, "b")));
 
             Path token = dir.resolve("admin.token");
             Run disabled = herdcat(Map.of(), "disable", "b", "--admin", admin, "--token-file", token.toString());
             assertEquals(0, disabled.code(), disabled::toString);
             assertEquals("node b: activation disabled\n", disabled.out());
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> "disabled".equals(activationOf(a, "b")) && "disabled".equals(activationOf(b, "b")));
 
             Path config = dir.resolve("herdcat.properties");
@@ -94,14 +94,14 @@ class CliIT {
             Run enabled = herdcat(Map.of(), "enable", "b", "--config", config.toString());
             assertEquals(0, enabled.code(), enabled::toString);
             assertEquals("node b: activation active\n", enabled.out());
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> "active".equals(activationOf(a, "b")));
 
             Run weighted = herdcat(Map.of("HERDCAT_ADMIN_TOKEN_FILE", token.toString(), "HERDCAT_NOT_A_SETTING", "x"),
                     "weight", "a", "7", "--admin", admin);
             assertEquals(0, weighted.code(), weighted::toString);
             assertEquals("node a: weight 7\n", weighted.out());
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> Long.valueOf(7).equals(nodeRow(b, "a").get("weight")));
 
             Run unknown = herdcat(Map.of(), "stop", "zz", "--admin", admin, "--token-file", token.toString());

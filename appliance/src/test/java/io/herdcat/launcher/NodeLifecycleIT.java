@@ -58,24 +58,28 @@ class NodeLifecycleIT {
     void sigtermStopsAcceptingButLetsTheSlowRequestInFlightFinishThenExitsZero() throws Exception {
         Path webapps = Files.createDirectories(dir.resolve("webapps"));
         TestWars.drop(webapps, "app.war", "v1");
-        try (NodeProcess node = NodeProcess.start("graceful", dir, webapps).awaitReady()) {
-            assertEquals(200, Http.status(node.httpUrl("/app/slow.jsp?ms=1")), "JSP compiled before the test");
+        Path compiled = Files.writeString(dir.resolve("compiled"), "");
+        Path release = dir.resolve("release");
+        try (NodeProcess node = NodeProcess.start("graceful", dir, webapps, "--shutdown-timeout", "120s").awaitReady()) {
+            assertEquals(200, Http.status(node.httpUrl("/app/wait.jsp?file=" + compiled)), "JSP compiled before the test");
             CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Http.get(node.httpUrl("/app/slow.jsp?ms=4000"));
+                    return Http.get(node.httpUrl("/app/wait.jsp?file=" + release));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> inFlight(node) >= 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(Path.of(release + ".waiting")));
+            assertEquals(1, inFlight(node), "the request is in flight");
 
             node.terminate();
-            await().atMost(Duration.ofSeconds(3)).until(() -> !Http.canConnect(node.httpPort()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Http.canConnect(node.httpPort()));
             assertFalse(slow.isDone(), "new connections are refused while the slow request is still running");
 
+            Files.writeString(release, "go");
             Http.Response r = slow.get(30, TimeUnit.SECONDS);
             assertEquals(200, r.status());
-            assertEquals("slow done v1", r.body().strip());
+            assertEquals("waited v1", r.body().strip());
             assertEquals(0, node.awaitExit(Duration.ofSeconds(30)));
         }
     }
