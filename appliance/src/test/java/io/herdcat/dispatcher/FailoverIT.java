@@ -135,7 +135,7 @@ class FailoverIT {
                 HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
                 outcome = r.statusCode() == 200 ? r.body().strip() : "status " + r.statusCode();
             } catch (Exception e) {
-                outcome = e.getClass().getSimpleName();
+                outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                     return;
