@@ -88,11 +88,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
+            HttpResponseStatus wrong = RequestChecks.problem(request);
             if (request.decoderResult().isFailure() || current != null) {
-                refuse(request, null);
+                // a coding the decoder rejects is still one the front does not implement
+                refuse(request, wrong == HttpResponseStatus.NOT_IMPLEMENTED ? wrong : null);
                 return;
             }
-            HttpResponseStatus wrong = RequestChecks.problem(request);
             if (wrong != null) {
                 refuse(request, wrong);
                 return;

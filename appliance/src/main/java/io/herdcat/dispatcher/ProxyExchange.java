@@ -264,6 +264,7 @@ final class ProxyExchange {
             responseDone = true;
             cancelReplyTimer();
             if (backend != null) {
+                worker.finished(body.sentBytes(), bytesOut);
                 dropBackend();
             }
         }
