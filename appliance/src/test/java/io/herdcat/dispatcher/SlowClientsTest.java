@@ -94,7 +94,9 @@ class SlowClientsTest {
             f.get(2, TimeUnit.MINUTES);
         }
         clients.shutdown();
-        String summary = "answers " + answers + "; " + attackers;
+        String summary = "answers " + answers + "; " + attackers + "; front: " + dispatcher.slowBodies()
+                + " slow bodies cut, " + dispatcher.sendTimeouts() + " send timeouts";
+        System.out.println(summary);
         assertTrue(failures.isEmpty(), failures.size() + " failed normal requests, first: "
                 + failures.subList(0, Math.min(5, failures.size())) + "; " + summary);
         assertTrue(answers.getOrDefault("200", new AtomicInteger()).get() >= 40, summary);
