@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@code backendRequest} over AJP → {@code backendResponse} parts → {@code clientResponse}. Runs on
  * the client connection's event loop.
  *
- * <p>The request body streams: the front reads from the client only while little of it waits to be
- * sent, and sends it as the node asks for it (GET_BODY_CHUNK); the response streams back, and the node
+ * <p>A node is taken only once the request body has arrived, whole or its first {@code retryBody}
+ * bytes, and the client's address has a free request slot ({@link ClientAddresses}); the body must
+ * arrive in time ({@link BodyDeadline}). The rest of a larger body streams: the front reads from the
+ * client only while little of it waits to be sent, and sends it as the node asks for it (GET_BODY_CHUNK); the response streams back, and the node
  * connection stops being read while the client's connection is full. A node that cannot be reached,
  * or that fails before the response headers, is put in error and the request goes to another node
  * when everything sent to it can be sent again (no body, or a body held whole because it is still
@@ -89,7 +91,7 @@ final class ProxyExchange {
     /** The body has arrived (whole, or its replayable part): a node is wanted from now on. */
     private boolean nodeWanted;
     private boolean holdsSlot;
-    private ScheduledFuture<?> bodyTimer;
+    private BodyDeadline bodyDeadline;
 
     /** @param front the client connection's handler: it hands over the body on demand and takes the next request */
     ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, HttpRequest clientRequest, FrontHandler front) {
@@ -116,7 +118,10 @@ final class ProxyExchange {
                 continueSent = true;
                 client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
-            armBodyTimer(dispatcher.options().clients().bodyTimeout().toNanos());
+            var limits = dispatcher.options().clients();
+            bodyDeadline = new BodyDeadline(client.executor(), limits.bodyTimeout(), limits.bodyMinRate(), startNanos,
+                    body::receivedBytes, () -> body.pendingBytes() < bufferLimit(), this::bodyTooSlow);
+            bodyDeadline.start();
         }
         demandBody();
         forwardOnceBuffered();
@@ -153,30 +158,10 @@ final class ProxyExchange {
         }
     }
 
-    /**
-     * The body must start within {@code front.body.timeout} and then arrive at {@code front.body.min.rate}
-     * (mod_reqtimeout's body=10,minrate=500): each that many bytes extend the deadline by a second. Time
-     * in which the front does not read (the node is slower than the client) does not count.
-     */
-    private void armBodyTimer(long nanos) {
-        bodyTimer = client.executor().schedule(this::bodyTimerFired, Math.max(1, nanos), TimeUnit.NANOSECONDS);
-    }
-
-    private void bodyTimerFired() {
-        bodyTimer = null;
+    /** The body came too slowly ({@code front.body.timeout}, {@code front.body.min.rate}): 408, or close. */
+    private void bodyTooSlow() {
+        bodyDeadline = null;
         if (body.complete() || closed) {
-            return;
-        }
-        var limits = dispatcher.options().clients();
-        if (body.pendingBytes() >= bufferLimit()) {
-            armBodyTimer(limits.bodyTimeout().toNanos()); // the front is not reading: the node is behind, not the client
-            return;
-        }
-        long deadline = startNanos + limits.bodyTimeout().toNanos()
-                + body.receivedBytes() * 1_000_000_000L / limits.bodyMinRate();
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            armBodyTimer(left);
             return;
         }
         dispatcher.countSlowBody();
@@ -188,9 +173,9 @@ final class ProxyExchange {
     }
 
     private void cancelBodyTimer() {
-        if (bodyTimer != null) {
-            bodyTimer.cancel(false);
-            bodyTimer = null;
+        if (bodyDeadline != null) {
+            bodyDeadline.cancel();
+            bodyDeadline = null;
         }
     }
 
