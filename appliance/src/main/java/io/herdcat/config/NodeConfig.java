@@ -24,6 +24,7 @@ public record NodeConfig(
         Endpoint ajp,
         AjpSecret ajpSecret,
         int ajpPacketSize,
+        Duration ajpConnectionTimeout,
         Endpoint admin,
         String adminToken,
         int portOffset,
@@ -63,9 +64,27 @@ public record NodeConfig(
     /** How the HTTP front balances and what it accepts. */
     public record FrontSettings(String balanceMethod, boolean stickyForce, long maxBody, int retryBody,
                                 Duration replyTimeout, Duration headerTimeout, Duration idleTimeout, int poolSize,
-                                Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes) {
+                                Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes,
+                                ClientLimits clients) {
         public FrontSettings {
             staticNodes = List.copyOf(staticNodes);
+        }
+    }
+
+    /**
+     * What one client of the front may take: how fast its request body must arrive, how long it may
+     * leave its response unread, how many connections and node-side requests one address may hold, and
+     * which addresses are proxies whose X-Forwarded-* headers are believed.
+     */
+    public record ClientLimits(Duration bodyTimeout, int bodyMinRate, Duration sendTimeout, int maxConnections,
+                               int maxRequests, List<AddressRange> trustedProxies) {
+        public ClientLimits {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** The defaults of the settings. */
+        public static ClientLimits defaults() {
+            return new ClientLimits(Duration.ofSeconds(10), 500, Duration.ofSeconds(60), 1024, 64, List.of());
         }
     }
 
@@ -123,6 +142,7 @@ public record NodeConfig(
                 new Endpoint(p.address(Setting.AJP_ADDRESS), p.port(Setting.AJP_PORT, offset), Setting.AJP_PORT),
                 ajpSecret(p, secret),
                 ajpPacketSize(p),
+                ajpConnectionTimeout(p),
                 new Endpoint(p.address(Setting.ADMIN_ADDRESS), p.port(Setting.ADMIN_PORT, offset), Setting.ADMIN_PORT),
                 adminToken(p),
                 offset,
@@ -140,7 +160,7 @@ public record NodeConfig(
                         (int) p.bytes(Setting.FRONT_RETRY_BODY, 0, 64L << 20), p.duration(Setting.FRONT_REPLY_TIMEOUT),
                         p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
-                        p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p)),
+                        p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p)),
                 p.text(Setting.USER),
                 parentPid);
     }
@@ -179,6 +199,25 @@ public record NodeConfig(
             throw ConfigException.of(p.value(Setting.AJP_PACKET_SIZE), size + " is not a multiple of 1024; use e.g. 8192 or 65536");
         }
         return size;
+    }
+
+    /** Must outlast the front's pooled idle connections, or the node would close one the front is about to use. */
+    private static Duration ajpConnectionTimeout(SettingParser p) {
+        Duration timeout = p.duration(Setting.AJP_CONNECTION_TIMEOUT);
+        Duration poolIdle = p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT);
+        if (timeout.compareTo(poolIdle) <= 0) {
+            throw ConfigException.of(p.value(Setting.AJP_CONNECTION_TIMEOUT), "must be longer than "
+                    + Setting.FRONT_POOL_IDLE_TIMEOUT.key() + " (" + poolIdle.toSeconds() + " s), or nodes close "
+                    + "connections the front still pools");
+        }
+        return timeout;
+    }
+
+    private static ClientLimits clientLimits(SettingParser p) {
+        return new ClientLimits(p.duration(Setting.FRONT_BODY_TIMEOUT),
+                (int) p.bytes(Setting.FRONT_BODY_MIN_RATE, 1, 1L << 30), p.duration(Setting.FRONT_SEND_TIMEOUT),
+                p.integer(Setting.FRONT_CLIENT_MAX_CONNECTIONS, 0, 10_000_000),
+                p.integer(Setting.FRONT_CLIENT_MAX_REQUESTS, 0, 10_000_000), p.addressRanges(Setting.FRONT_TRUSTED_PROXIES));
     }
 
     private static Tls tls(SettingParser p) {

@@ -28,6 +28,9 @@ public enum Setting {
     AJP_PORT("ajp.port", "PORT", "8009", "AJP/1.3 connector port (0 = any free port)."),
     AJP_PACKET_SIZE("ajp.packet.size", "BYTES", "8192",
             "AJP packet size of this node's connector and of the front (8192-65536; mod_jk's max_packet_size)."),
+    AJP_CONNECTION_TIMEOUT("ajp.connection.timeout", "DURATION", "120s",
+            "A connection to this node's AJP connector that sends or takes nothing this long is closed (Tomcat's "
+                    + "connectionTimeout); longer than front.pool.idle.timeout and front.send.timeout."),
     AJP_SECRET("ajp.secret", "SECRET", null,
             "Secret every AJP request must carry (mod_jk: secret=, mod_proxy_ajp: secret=). "
                     + "Default: derived from the cluster secret, or generated at random for each start."),
@@ -84,6 +87,22 @@ public enum Setting {
             "How long a client may take to send a request's head before the front closes its connection."),
     FRONT_IDLE_TIMEOUT("front.idle.timeout", "DURATION", "60s",
             "How long a keep-alive client connection may stay silent between requests."),
+    FRONT_BODY_TIMEOUT("front.body.timeout", "DURATION", "10s",
+            "How long a client may take to start a request body; from then each front.body.min.rate bytes "
+                    + "extend it by a second (httpd's mod_reqtimeout body=10,minrate=500); 408 when it is up."),
+    FRONT_BODY_MIN_RATE("front.body.min.rate", "BYTES", "500",
+            "Bytes per second a request body must arrive at, after its first second (see front.body.timeout)."),
+    FRONT_SEND_TIMEOUT("front.send.timeout", "DURATION", "60s",
+            "A client that takes none of its response for this long, while the front has more for it, is "
+                    + "disconnected and the node is released (nginx's send_timeout)."),
+    FRONT_CLIENT_MAX_CONNECTIONS("front.client.max.connections", "N", "1024",
+            "Most connections one client address may hold open on the front; more are closed at once (0 = no limit)."),
+    FRONT_CLIENT_MAX_REQUESTS("front.client.max.requests", "N", "64",
+            "Most requests of one client address at the nodes at once; more wait in the front, holding nothing "
+                    + "of the nodes (0 = no limit)."),
+    FRONT_TRUSTED_PROXIES("front.trusted.proxies", "ADDR[/BITS],...", null,
+            "Proxies in front of the front whose X-Forwarded-For is extended and X-Forwarded-Proto kept; "
+                    + "from any other client both are replaced."),
     FRONT_MAX_BODY("front.max.body", "BYTES", "1073741824",
             "Largest request body the front accepts (413 beyond); bodies stream through with bounded memory."),
     FRONT_RETRY_BODY("front.retry.body", "BYTES", "65536",

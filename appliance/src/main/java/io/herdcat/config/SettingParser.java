@@ -165,6 +165,24 @@ final class SettingParser {
         return file;
     }
 
+    /** Addresses and networks: {@code 10.0.0.5,192.168.0.0/16,::1}. */
+    List<AddressRange> addressRanges(Setting s) {
+        String t = text(s);
+        List<AddressRange> ranges = new ArrayList<>();
+        if (t == null) {
+            return ranges;
+        }
+        for (String entry : t.split(",")) {
+            try {
+                ranges.add(AddressRange.parse(entry.trim()));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.of(value(s), "'" + entry.trim() + "' is not an address or network; write e.g. "
+                        + "10.0.0.5,192.168.0.0/16 (" + e.getMessage() + ")");
+            }
+        }
+        return List.copyOf(ranges);
+    }
+
     List<String> hostPorts(Setting s) {
         String t = text(s);
         List<String> peers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.herdcat.dispatcher;
 
+import io.herdcat.config.AddressRange;
 import io.herdcat.dispatcher.ajp.AjpRequestHead;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,22 +18,27 @@ import java.util.Set;
  * The AJP forward request for a client's HTTP request: its request line and end-to-end headers, who the
  * client is (address, port, TLS) and how the front was reached, so {@code getRemoteAddr()},
  * {@code getServerName()}, {@code isSecure()} and the SSL attributes are right in the webapp.
+ * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are set for webapps that read them: a trusted
+ * proxy's values are extended (For) or kept (Proto); anyone else's are replaced, so a client cannot
+ * pass for another address.
  */
 final class BackendRequest {
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade", "content-length", "expect");
+    private static final Set<String> SET_HERE = Set.of("content-length", "expect", "x-forwarded-for",
+            "x-forwarded-proto");
 
     private BackendRequest() {
     }
 
     /** Who is at the other end of a client connection and how it reached the front; the same for all its requests. */
-    record Client(String address, int port, String localHost, int localPort, boolean secure, AjpRequestHead.Ssl ssl) {
-        static Client of(Channel channel) {
+    record Client(String address, int port, String localHost, int localPort, boolean secure, AjpRequestHead.Ssl ssl,
+                  boolean trustedProxy) {
+        static Client of(Channel channel, List<AddressRange> trustedProxies) {
             InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
             InetSocketAddress local = (InetSocketAddress) channel.localAddress();
             AjpRequestHead.Ssl tls = FrontTls.of(channel);
+            boolean trusted = trustedProxies.stream().anyMatch(r -> r.contains(remote.getAddress()));
             return new Client(remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
-                    local.getPort(), tls != null, tls);
+                    local.getPort(), tls != null, tls, trusted);
         }
     }
 
@@ -40,12 +46,19 @@ final class BackendRequest {
     static AjpRequestHead head(HttpRequest request, long bodyLength, Client client, String secret, String route) {
         String rawUri = request.uri();
         int q = rawUri.indexOf('?');
-        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size() + 1);
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size() + 3);
+        Set<String> named = HopByHop.namedByConnection(request.headers());
         for (Map.Entry<String, String> h : request.headers()) {
-            if (!NOT_FORWARDED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            if (!HopByHop.drop(h.getKey(), named) && !SET_HERE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                 headers.add(h);
             }
         }
+        String forwardedFor = client.trustedProxy() ? joined(request, "X-Forwarded-For") : null;
+        String forwardedProto = client.trustedProxy() ? joined(request, "X-Forwarded-Proto") : null;
+        headers.add(new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-For",
+                forwardedFor == null ? client.address() : forwardedFor + ", " + client.address()));
+        headers.add(new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-Proto",
+                forwardedProto != null ? forwardedProto : client.secure() ? "https" : "http"));
         if (bodyLength > 0 || bodyLength == 0 && (HttpMethod.POST.equals(request.method())
                 || HttpMethod.PUT.equals(request.method()))) {
             headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Long.toString(bodyLength)));
@@ -56,6 +69,12 @@ final class BackendRequest {
                 q < 0 ? rawUri : rawUri.substring(0, q), q < 0 ? null : rawUri.substring(q + 1),
                 client.address(), client.address(), client.port(), serverName, client.localPort(), client.secure(),
                 headers, secret, route, Map.of(), client.ssl());
+    }
+
+    /** All lines of a header joined by ", ", or null when there is none. */
+    private static String joined(HttpRequest request, String name) {
+        List<String> values = request.headers().getAll(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /** "example.org:8080" → "example.org", "[::1]:80" → "[::1]"; a host without a port stays as it is. */

@@ -4,6 +4,7 @@ import io.herdcat.dispatcher.ajp.AjpDecoder;
 import io.herdcat.dispatcher.ajp.AjpEncoder;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
+import io.herdcat.config.NodeConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,6 +44,9 @@ public final class Dispatcher implements AutoCloseable {
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
     private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder slowBodies = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder sendTimeouts = new java.util.concurrent.atomic.LongAdder();
+    private final ClientAddresses clientAddresses;
     private volatile FrontResponseListener responses = (status, nanos) -> { };
     private Bootstrap backendBootstrap;
     private Channel server;
@@ -62,40 +66,46 @@ public final class Dispatcher implements AutoCloseable {
      * @param poolIdleTimeout a node connection unused this long is closed
      * @param pingAfterIdle   a node connection unused this long is checked with a CPing before it is used
      * @param tls             the front's TLS context, or null for plain HTTP
+     * @param clients         what one client may hold: body and send timeouts, per-address caps, trusted proxies
      */
     public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
                           Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
-                          SslContext tls) {
+                          SslContext tls, NodeConfig.ClientLimits clients) {
         /** The defaults of the settings, plain HTTP. */
         public static Options defaults() {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
-                    Duration.ofSeconds(5), null);
+                    Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults());
         }
 
         public Options withTimeouts(Duration reply, Duration header, Duration idle) {
             return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
-                    pingAfterIdle, tls);
+                    pingAfterIdle, tls, clients);
         }
 
         public Options withBodyLimits(long max, int retry) {
             return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls);
+                    poolIdleTimeout, pingAfterIdle, tls, clients);
         }
 
         public Options withPool(int size, Duration idle, Duration pingAfter) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
-                    pingAfter, tls);
+                    pingAfter, tls, clients);
         }
 
         public Options withTls(SslContext context) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, context);
+                    poolIdleTimeout, pingAfterIdle, context, clients);
+        }
+
+        public Options withClients(NodeConfig.ClientLimits limits) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls, limits);
         }
 
         public Options withPacketSize(int size) {
             return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls);
+                    poolIdleTimeout, pingAfterIdle, tls, clients);
         }
     }
 
@@ -105,7 +115,8 @@ public final class Dispatcher implements AutoCloseable {
         this.balancer = balancer;
         this.secret = secret;
         this.options = options;
-        this.health = new HealthChecker(group, 1000);
+        this.health = new HealthChecker(group, 1000, balancer::workers);
+        this.clientAddresses = new ClientAddresses(options.clients().maxConnections(), options.clients().maxRequests());
     }
 
     public void start() throws InterruptedException {
@@ -123,6 +134,8 @@ public final class Dispatcher implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ClientGate(clientAddresses),
+                                new SendTimeout(options.clients().sendTimeout(), sendTimeouts));
                         if (options.tls() != null) {
                             ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
                         }
@@ -197,6 +210,29 @@ public final class Dispatcher implements AutoCloseable {
 
     void countFailover() {
         failovers.increment();
+    }
+
+    void countSlowBody() {
+        slowBodies.increment();
+    }
+
+    /** Requests cut (408, or closed) because their body did not arrive at front.body.min.rate, since start. */
+    public long slowBodies() {
+        return slowBodies.sum();
+    }
+
+    /** Client connections closed because they took none of their response for front.send.timeout, since start. */
+    public long sendTimeouts() {
+        return sendTimeouts.sum();
+    }
+
+    /** Connections refused because their address held front.client.max.connections, since start. */
+    public long refusedConnections() {
+        return clientAddresses.refusedConnections();
+    }
+
+    ClientAddresses clientAddresses() {
+        return clientAddresses;
     }
 
     Balancer balancer() {

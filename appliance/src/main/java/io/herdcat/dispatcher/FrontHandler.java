@@ -88,8 +88,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
+            HttpResponseStatus wrong = RequestChecks.problem(request);
             if (request.decoderResult().isFailure() || current != null) {
-                refuse(request);
+                // a coding the decoder rejects is still one the front does not implement
+                refuse(request, wrong == HttpResponseStatus.NOT_IMPLEMENTED ? wrong : null);
+                return;
+            }
+            if (wrong != null) {
+                refuse(request, wrong);
                 return;
             }
             guard.requestReceived();
@@ -107,7 +113,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** The client's address and TLS details, looked up once per connection (TLS is set up by the first request). */
     BackendRequest.Client client() {
         if (client == null) {
-            client = BackendRequest.Client.of(ctx.channel());
+            client = BackendRequest.Client.of(ctx.channel(), dispatcher.options().clients().trustedProxies());
         }
         return client;
     }
@@ -119,11 +125,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         demand();
     }
 
-    /** A request the front could not parse: its 4xx, then the connection is closed (its framing is lost). */
-    private void refuse(HttpRequest request) {
+    /**
+     * A request the front could not parse or will not forward: its 4xx or 5xx ({@code status}, or one
+     * from the decoder's failure), then the connection is closed (its framing is lost or not trusted).
+     */
+    private void refuse(HttpRequest request, HttpResponseStatus given) {
         Throwable cause = request.decoderResult().cause();
         ReferenceCountUtil.release(request);
-        HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+        HttpResponseStatus status = given != null ? given
+                : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                 : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                 : HttpResponseStatus.BAD_REQUEST;
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);

@@ -12,7 +12,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Collection;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,16 +23,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings failed nodes back: every {@code interval} it opens a connection to each node in error and
  * sends a CPing; a CPong puts the node back in rotation (mod_jk waits 60 s for its recovery retry).
+ * A node that is no longer one of the front's nodes (it left the cluster) is no longer probed.
  */
 final class HealthChecker {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
     private final EventLoopGroup group;
     private final long intervalMillis;
     private final Set<Worker> failed = ConcurrentHashMap.newKeySet();
+    private final Supplier<? extends Collection<Worker>> current;
 
-    HealthChecker(EventLoopGroup group, long intervalMillis) {
+    /** @param current the front's nodes now */
+    HealthChecker(EventLoopGroup group, long intervalMillis, Supplier<? extends Collection<Worker>> current) {
         this.group = group;
         this.intervalMillis = intervalMillis;
+        this.current = current;
+    }
+
+    /** The nodes being probed now. */
+    int watching() {
+        return failed.size();
     }
 
     void start() {
@@ -43,8 +54,9 @@ final class HealthChecker {
     }
 
     private void probeAll() {
+        Collection<Worker> now = current.get();
         for (Worker w : failed) {
-            if (w.state() == Worker.State.OK) {
+            if (w.state() == Worker.State.OK || !now.contains(w)) {
                 failed.remove(w);
             } else {
                 probe(w);

@@ -26,6 +26,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
@@ -40,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@code backendRequest} over AJP → {@code backendResponse} parts → {@code clientResponse}. Runs on
  * the client connection's event loop.
  *
- * <p>The request body streams: the front reads from the client only while little of it waits to be
- * sent, and sends it as the node asks for it (GET_BODY_CHUNK); the response streams back, and the node
+ * <p>A node is taken only once the request body has arrived, whole or its first {@code retryBody}
+ * bytes, and the client's address has a free request slot ({@link ClientAddresses}); the body must
+ * arrive in time ({@link BodyDeadline}). The rest of a larger body streams: the front reads from the
+ * client only while little of it waits to be sent, and sends it as the node asks for it (GET_BODY_CHUNK); the response streams back, and the node
  * connection stops being read while the client's connection is full. A node that cannot be reached,
  * or that fails before the response headers, is put in error and the request goes to another node
  * when everything sent to it can be sent again (no body, or a body held whole because it is still
@@ -63,7 +67,8 @@ final class ProxyExchange {
     private final HttpRequest clientRequest;
     private final RequestBody body;
     private final FrontHandler front;
-    private final boolean keepAlive;
+    private final InetAddress clientAddress;
+    private boolean keepAlive;
     private final boolean expectContinue;
     private final String sessionRoute;
     private final Set<String> tried = new HashSet<>();
@@ -83,6 +88,10 @@ final class ProxyExchange {
     private ScheduledFuture<?> replyTimer;
     private final long startNanos = System.nanoTime();
     private int responseStatus;
+    /** The body has arrived (whole, or its replayable part): a node is wanted from now on. */
+    private boolean nodeWanted;
+    private boolean holdsSlot;
+    private BodyDeadline bodyDeadline;
 
     /** @param front the client connection's handler: it hands over the body on demand and takes the next request */
     ProxyExchange(Dispatcher dispatcher, ChannelHandlerContext client, HttpRequest clientRequest, FrontHandler front) {
@@ -91,6 +100,7 @@ final class ProxyExchange {
         this.clientRequest = clientRequest;
         this.front = front;
         this.keepAlive = HttpUtil.isKeepAlive(clientRequest);
+        this.clientAddress = ((InetSocketAddress) client.channel().remoteAddress()).getAddress();
         this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
         long declared = HttpUtil.isTransferEncodingChunked(clientRequest) ? -1
                 : HttpUtil.getContentLength(clientRequest, 0L);
@@ -103,8 +113,70 @@ final class ProxyExchange {
             respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.", true);
             return;
         }
+        if (body.declaredLength() != 0) {
+            if (expectContinue) {
+                continueSent = true;
+                client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            var limits = dispatcher.options().clients();
+            bodyDeadline = new BodyDeadline(client.executor(), limits.bodyTimeout(), limits.bodyMinRate(), startNanos,
+                    body::receivedBytes, () -> body.pendingBytes() < bufferLimit(), this::bodyTooSlow);
+            bodyDeadline.start();
+        }
         demandBody();
+        forwardOnceBuffered();
+    }
+
+    /**
+     * Takes a node only once the body has arrived whole, or as much of it as is kept for a retry
+     * ({@code retryBody}): a client that sends its body slowly, or never, holds nothing of the nodes
+     * (nginx's request buffering, HAProxy's http-buffer-request). Then waits for a request slot of
+     * the client's address ({@link ClientAddresses}).
+     */
+    private void forwardOnceBuffered() {
+        if (nodeWanted || closed || responseDone
+                || !body.complete() && body.receivedBytes() < dispatcher.options().retryBody()) {
+            return;
+        }
+        nodeWanted = true;
+        dispatcher.clientAddresses().whenRequestSlotFree(clientAddress, client.executor(), this::slotGranted);
+    }
+
+    private void slotGranted() {
+        holdsSlot = true;
+        if (closed || responseDone) {
+            releaseSlot();
+            return;
+        }
         tryNextNode();
+    }
+
+    private void releaseSlot() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            dispatcher.clientAddresses().requestDone(clientAddress);
+        }
+    }
+
+    /** The body came too slowly ({@code front.body.timeout}, {@code front.body.min.rate}): 408, or close. */
+    private void bodyTooSlow() {
+        bodyDeadline = null;
+        if (body.complete() || closed) {
+            return;
+        }
+        dispatcher.countSlowBody();
+        if (responseDone) {
+            client.close(); // the response is out; the rest of the body is not worth waiting for
+        } else {
+            abortRequest(HttpResponseStatus.REQUEST_TIMEOUT, "The request body did not arrive in time.");
+        }
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyDeadline != null) {
+            bodyDeadline.cancel();
+            bodyDeadline = null;
+        }
     }
 
     // ---- the client's side ----
@@ -132,6 +204,7 @@ final class ProxyExchange {
         body.add(content.content());
         if (last) {
             body.markComplete();
+            cancelBodyTimer();
         }
         if (body.receivedBytes() > dispatcher.options().maxBody()) {
             abortRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.");
@@ -141,13 +214,21 @@ final class ProxyExchange {
             sendOwedChunks();
         }
         demandBody();
+        forwardOnceBuffered();
     }
 
-    /** Reads more of the body while little of it waits here: memory stays bounded, the client is slowed instead. */
+    /**
+     * Reads more of the body while little of it waits here: memory stays bounded, the client is slowed
+     * instead. Before a node is wanted, up to {@code retryBody} is read ahead; then one AJP chunk.
+     */
     private void demandBody() {
-        if (!body.complete() && !closed && body.pendingBytes() < chunkSize()) {
+        if (!body.complete() && !closed && body.pendingBytes() < bufferLimit()) {
             front.demand();
         }
+    }
+
+    private int bufferLimit() {
+        return nodeWanted ? chunkSize() : Math.max(chunkSize(), dispatcher.options().retryBody());
     }
 
     /** The client's connection can take more (or no more) response: resume (or pause) reading from the node. */
@@ -163,13 +244,16 @@ final class ProxyExchange {
             return;
         }
         dropHeldResponse();
+        cancelBodyTimer();
         if (!responseDone) {
             responseDone = true;
             cancelReplyTimer();
             if (backend != null) {
+                worker.finished(body.sentBytes(), bytesOut);
                 dropBackend();
             }
         }
+        releaseSlot();
         closed = true;
         body.release();
     }
@@ -371,13 +455,15 @@ final class ProxyExchange {
         HttpResponseStatus status = ownReason ? new HttpResponseStatus(h.status(), h.reason())
                 : HttpResponseStatus.valueOf(h.status());
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        for (var header : h.headers()) {
-            response.headers().add(header.getKey(), header.getValue());
-        }
+        HopByHop.copyEndToEnd(h.headers(), response.headers());
         boolean bodyAllowed = h.status() >= 200 && h.status() != 204 && h.status() != 304
                 && !HttpMethod.HEAD.equals(clientRequest.method());
         if (bodyAllowed && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            if (HttpVersion.HTTP_1_0.equals(clientRequest.protocolVersion())) {
+                keepAlive = false; // HTTP/1.0 has no chunked coding: the body ends where the connection does
+            } else {
+                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -388,6 +474,7 @@ final class ProxyExchange {
     private void finish(boolean reuse) {
         responseDone = true;
         cancelReplyTimer();
+        releaseSlot();
         worker.finished(body.sentBytes(), bytesOut);
         dispatcher.responded(responseStatus, System.nanoTime() - startNanos);
         backend.attr(BackendHandler.EXCHANGE).set(null);
@@ -429,6 +516,7 @@ final class ProxyExchange {
             if (headersSent) {
                 responseDone = true;
                 cancelReplyTimer();
+                releaseSlot();
                 worker.markError(System.currentTimeMillis(), "failed in the middle of a response: " + why);
                 dispatcher.health().watch(worker);
                 LOG.warn("Node {} failed in the middle of a response ({}): closing the client connection",
@@ -507,6 +595,7 @@ final class ProxyExchange {
     /** The request cannot go on (too large, malformed, too slow): its status if nothing was answered yet, then close. */
     private void abortRequest(HttpResponseStatus status, String message) {
         cancelReplyTimer();
+        cancelBodyTimer();
         dropHeldResponse();
         if (backend != null) {
             worker.finished(body.sentBytes(), bytesOut);
@@ -514,6 +603,7 @@ final class ProxyExchange {
         }
         if (headersSent) {
             responseDone = true;
+            releaseSlot();
             client.close();
         } else {
             respondError(status, message, true);
@@ -522,6 +612,10 @@ final class ProxyExchange {
 
     private void respondError(HttpResponseStatus status, String message, boolean close) {
         responseDone = true;
+        releaseSlot();
+        if (close) {
+            cancelBodyTimer();
+        }
         dispatcher.responded(status.code(), System.nanoTime() - startNanos);
         cancelReplyTimer();
         ByteBuf content = client.alloc().buffer().writeBytes((message + "\n").getBytes(StandardCharsets.UTF_8));
@@ -560,6 +654,8 @@ final class ProxyExchange {
     }
 
     private void done() {
+        releaseSlot();
+        cancelBodyTimer();
         body.release();
         closed = true;
         front.exchangeDone();

@@ -120,6 +120,8 @@ public final class TomcatNode {
         c.setProperty("secretRequired", "true");
         c.setProperty("packetSize", Integer.toString(config.ajpPacketSize()));
         c.setProperty("secret", config.ajpSecret().value());
+        // a front that stops sending a body or taking a response cannot hold a request thread forever
+        c.setProperty("connectionTimeout", Long.toString(config.ajpConnectionTimeout().toMillis()));
         return c;
     }
 

@@ -199,6 +199,39 @@ class NodeConfigTest {
     }
 
     @Test
+    void slowClientLimitsDefaultToModReqtimeoutsAndParse() throws IOException {
+        NodeConfig.ClientLimits d = config(flags(), Map.of()).frontSettings().clients();
+        assertEquals(NodeConfig.ClientLimits.defaults(), d);
+        assertEquals(Duration.ofSeconds(10), d.bodyTimeout());
+        assertEquals(500, d.bodyMinRate());
+        assertEquals(Duration.ofSeconds(120), config(flags(), Map.of()).ajpConnectionTimeout());
+        NodeConfig.ClientLimits c = config(flags(Setting.FRONT_BODY_TIMEOUT, "20s", Setting.FRONT_BODY_MIN_RATE, "1k",
+                Setting.FRONT_SEND_TIMEOUT, "30s", Setting.FRONT_CLIENT_MAX_CONNECTIONS, "0",
+                Setting.FRONT_CLIENT_MAX_REQUESTS, "8", Setting.FRONT_TRUSTED_PROXIES, "10.0.0.5, 192.168.0.0/16,fd00::/8"),
+                Map.of()).frontSettings().clients();
+        assertEquals(Duration.ofSeconds(20), c.bodyTimeout());
+        assertEquals(1024, c.bodyMinRate());
+        assertEquals(0, c.maxConnections());
+        assertEquals(8, c.maxRequests());
+        assertEquals(3, c.trustedProxies().size());
+        assertTrue(c.trustedProxies().get(1).contains(java.net.InetAddress.getByName("192.168.7.1")));
+        assertTrue(!c.trustedProxies().get(1).contains(java.net.InetAddress.getByName("192.169.0.1")));
+        assertTrue(c.trustedProxies().get(0).contains(java.net.InetAddress.getByName("10.0.0.5")));
+        assertTrue(!c.trustedProxies().get(0).contains(java.net.InetAddress.getByName("10.0.0.6")));
+    }
+
+    @Test
+    void trustedProxiesMustBeAddressesAndTheAjpTimeoutMustOutlastPooledConnections() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.FRONT_TRUSTED_PROXIES, "proxy.example.org"), Map.of()));
+        assertTrue(e.getMessage().startsWith("front.trusted.proxies (flag --front-trusted-proxies): 'proxy.example.org'"),
+                e.getMessage());
+        assertThrows(ConfigException.class, () -> config(flags(Setting.FRONT_TRUSTED_PROXIES, "10.0.0.0/33"), Map.of()));
+        e = assertThrows(ConfigException.class, () -> config(flags(Setting.AJP_CONNECTION_TIMEOUT, "60s"), Map.of()));
+        assertTrue(e.getMessage().contains("front.pool.idle.timeout"), e.getMessage());
+    }
+
+    @Test
     void badFrontSettingsNameTheirKey() throws IOException {
         Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\n...\n");
         Files.writeString(dir.resolve("front.crt"), "-----BEGIN CERTIFICATE-----\n...\n");

@@ -29,7 +29,16 @@ final class RawHttp implements AutoCloseable {
     }
 
     RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, null);
+    }
+
+    /** @param from the local address to connect from (another loopback address such as 127.0.0.2), or null */
+    RawHttp(int port, java.net.InetAddress from) throws IOException {
+        socket = new Socket();
+        if (from != null) {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(20_000);
         out = socket.getOutputStream();
         in = new BufferedInputStream(socket.getInputStream());
@@ -62,6 +71,8 @@ final class RawHttp implements AutoCloseable {
             line();
         } else if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+        } else if (!status.contains(" 204 ") && !status.contains(" 304 ")) {
+            body.write(in.readAllBytes()); // no framing: the body ends with the connection
         }
         return new Response(status, headers, body.toByteArray());
     }

@@ -29,7 +29,8 @@ final class TestBackend implements AutoCloseable {
     /**
      * /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s;
      * /crc waits {@code wait} ms, then returns the body's length and CRC-32; /download sends {@code bytes}
-     * bytes; /drip sends "start ", then "end" once the test releases {@link #DRIP_END} (at most 30 s later); /client tells what the webapp sees of the client and the connection.
+     * bytes; /drip sends "start ", then "end" once the test releases {@link #DRIP_END} (at most 30 s later); /client tells what the webapp sees of the client and the connection;
+     * /headers lists the request headers the webapp sees, one "name: value" a line.
      */
     static final java.util.concurrent.Semaphore DRIP_END = new java.util.concurrent.Semaphore(0);
 
@@ -81,6 +82,14 @@ final class TestBackend implements AutoCloseable {
                     length += n;
                 }
                 resp.getWriter().print(route + " " + length + " " + Long.toHexString(crc.getValue()));
+                return;
+            }
+            if (path.endsWith("/headers")) {
+                for (String name : java.util.Collections.list(req.getHeaderNames())) {
+                    for (String value : java.util.Collections.list(req.getHeaders(name))) {
+                        resp.getWriter().print(name.toLowerCase(java.util.Locale.ROOT) + ": " + value + "\n");
+                    }
+                }
                 return;
             }
             if (path.endsWith("/client")) {

@@ -47,6 +47,22 @@ class AjpConnectorIT {
         }
     }
 
+    @Test
+    void aPeerThatStallsInTheMiddleOfAPacketIsDisconnectedAfterTheConnectionTimeout() throws Exception {
+        Path webapps = Files.createDirectories(dir.resolve("webapps"));
+        TestWars.drop(webapps, "app.war", "v1");
+        try (NodeProcess node = NodeProcess.start("stall", dir, webapps, "--ajp-connection-timeout", "2s",
+                "--front-pool-idle-timeout", "1s").awaitReady();
+             java.net.Socket s = new java.net.Socket("127.0.0.1", node.ajpPort())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(new byte[] {0x12, 0x34, 0x00, 0x01, 0x0A}); // CPing
+            byte[] pong = s.getInputStream().readNBytes(5);
+            assertEquals(9, pong[4], "CPong");
+            s.getOutputStream().write(new byte[] {0x12, 0x34, 0x00, 0x40}); // a packet head, and nothing of its 64 bytes
+            assertEquals(-1, s.getInputStream().read(), "the node closed the stalled connection");
+        }
+    }
+
     private static int refusedStatus(NodeProcess node, String secret) throws IOException {
         try (AjpTestClient ajp = new AjpTestClient(node.ajpPort())) {
             return ajp.get("/app/", null, secret).status();

@@ -74,13 +74,35 @@ public final class Balancer {
             }
         }
         if (candidates.isEmpty()) {
-            return Optional.empty();
+            return forcedRecovery(snapshot, tried);
         }
         return Optional.of(switch (method) {
             case REQUESTS -> smoothWeightedRoundRobin(candidates);
             case BUSYNESS -> leastBy(candidates, w -> (double) w.inFlight() / w.spec().weight());
             case TRAFFIC -> leastBy(candidates, w -> (double) w.bytes() / w.spec().weight());
         });
+    }
+
+    /**
+     * When every active node is in error (mod_jk's forced recovery), the one longest in error that this
+     * request has not tried yet: a moment of overload that made every node miss a CPing deadline must
+     * not turn into 503s for everyone until the health checks pass; a node that is really down refuses
+     * at once and the next one is tried.
+     */
+    private static Optional<Worker> forcedRecovery(Map<String, Worker> snapshot, Set<String> tried) {
+        Worker oldest = null;
+        for (Worker w : snapshot.values()) {
+            if (w.spec().activation() != Activation.ACTIVE) {
+                continue;
+            }
+            if (w.state() == Worker.State.OK) {
+                return Optional.empty(); // a working node was tried (or is busy): not a forced recovery
+            }
+            if (!tried.contains(w.route()) && (oldest == null || w.errorSinceMillis() < oldest.errorSinceMillis())) {
+                oldest = w;
+            }
+        }
+        return Optional.ofNullable(oldest);
     }
 
     /**

@@ -89,6 +89,17 @@ class BalancerTest {
     }
 
     @Test
+    void whenEveryNodeIsInErrorTheOneLongestInErrorIsTriedAnyway() {
+        Balancer b = new Balancer(BalanceMethod.REQUESTS, false);
+        b.update(List.of(spec("a", 1, Activation.ACTIVE), spec("b", 1, Activation.ACTIVE)));
+        b.worker("b").orElseThrow().markError(1, "no CPong");
+        b.worker("a").orElseThrow().markError(2, "no CPong");
+        assertEquals("b", b.choose(null, Set.of()).orElseThrow().route());
+        assertEquals("a", b.choose(null, Set.of("b")).orElseThrow().route(), "then the next");
+        assertEquals(Optional.empty(), b.choose(null, Set.of("a", "b")), "all tried: the front answers 503");
+    }
+
+    @Test
     void busynessPicksTheNodeWithFewestRequestsInFlight() {
         Balancer b = new Balancer(BalanceMethod.BUSYNESS, false);
         b.update(List.of(spec("a", 1, Activation.ACTIVE), spec("b", 1, Activation.ACTIVE)));
