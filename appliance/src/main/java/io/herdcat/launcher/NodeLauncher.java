@@ -8,14 +8,13 @@ import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
+import io.herdcat.config.HostName;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ final class NodeLauncher {
     /** Starts the node; null when it failed at run time (logged). Configuration mistakes throw. */
     RunningNode start() {
         long t0 = System.nanoTime();
-        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), hostName(), workingDir);
+        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
         PortCheck.requireFree(config.endpoints());
         routeLogging(config.name());
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
@@ -198,21 +197,5 @@ final class NodeLauncher {
         System.setProperty("herdcat.node", nodeName);
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-    }
-
-    private static String hostName() {
-        try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!name.isEmpty()) {
-                return name;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: ask the resolver below
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "node";
-        }
     }
 }
