@@ -10,7 +10,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
@@ -44,6 +47,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile Map<String, AjpPool> pools = Map.of();
     private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
     private volatile FrontResponseListener responses = (status, nanos) -> { };
+    private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private Bootstrap backendBootstrap;
     private Channel server;
 
@@ -128,11 +132,38 @@ public final class Dispatcher implements AutoCloseable {
                         }
                         SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
                         ch.pipeline().addLast(guard, new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new FrontHandler(Dispatcher.this, guard));
+                                new ConnectionDrain(), new FrontHandler(Dispatcher.this, guard));
+                        clients.add(ch);
                     }
                 });
+        ReusePort.allowSharing(front);
         server = front.bind(bind).sync().channel();
+        ReusePort.steerToNewest(server);
         health.start();
+    }
+
+    /** Closes the listening socket: connections already accepted are still served. */
+    public void stopAccepting() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * Ends every client connection gracefully (idle ones now, busy ones after their response) and waits
+     * until all are closed or {@code deadlineNanos} ({@link System#nanoTime()}) has passed.
+     *
+     * @return the number of connections still open at the deadline
+     */
+    public int drain(long deadlineNanos) throws InterruptedException {
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionDrain.DRAIN));
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            clients.newCloseFuture().await(left, TimeUnit.NANOSECONDS);
+        }
+        return clients.size();
     }
 
     public int port() {
@@ -219,11 +250,11 @@ public final class Dispatcher implements AutoCloseable {
         return options;
     }
 
+    /** Closes at once: the listener, every client connection still open and every node connection. */
     @Override
     public void close() {
-        if (server != null) {
-            server.close().syncUninterruptibly();
-        }
+        stopAccepting();
+        clients.close().awaitUninterruptibly();
         pools.values().forEach(AjpPool::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
