@@ -59,6 +59,7 @@ public final class AdminServer {
     private final AllowedHosts hosts;
     private volatile Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = Optional::empty;
     private volatile Supplier<String> metrics;
+    private volatile boolean stopping;
     private EventLoopGroup loop;
     private ThreadPoolExecutor workers;
     private Channel server;
@@ -83,6 +84,11 @@ public final class AdminServer {
     /** Where /status finds the HTTP front's state while this node runs it. */
     public void front(Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
         this.front = snapshot;
+    }
+
+    /** The node is stopping: readiness answers 503 from now on, so load balancers stop sending at once. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** Binds the port and starts answering. */
@@ -151,7 +157,8 @@ public final class AdminServer {
             NodeStatus s = status.get();
             return switch (path) {
                 case "/status" -> AdminResponse.json(200, JsonWriter.write(statusDocument(s)));
-                case "/health" -> AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
+                case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}")
+                        : AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
                 case "/" -> StatusPage.response();
                 case "/metrics" -> {
                     Supplier<String> m = metrics;

@@ -49,7 +49,10 @@ final class NodeLauncher {
          */
         void stop() {
             long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-            step("announcing the stop", cluster::stopping);
+            step("announcing the stop", () -> {
+                admin.stopping();
+                cluster.stopping();
+            });
             step("handing the HTTP front over", () -> front.stop(left(deadline)));
             step("stopping Tomcat", () -> node.stop(left(deadline)));
             step("leaving the cluster", cluster::close);
