@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP front of the cluster: accepts clients on one port and forwards each request over AJP to a
  * node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
- * bring failed nodes back.
+ * bring failed nodes back. Its listener shares the port with a successor's ({@link ReusePort}); it stops
+ * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}.
  */
 public final class Dispatcher implements AutoCloseable {
     /** How long connecting to a node, or waiting for a free connection to it, may take. */
