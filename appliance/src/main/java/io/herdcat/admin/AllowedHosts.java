@@ -84,7 +84,8 @@ final class AllowedHosts {
         }
         try {
             InetAddress address = InetAddress.getByName(name); // a literal: parsed, no lookup
-            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+            return address.isLoopbackAddress() || address.isAnyLocalAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
         } catch (UnknownHostException | SocketException e) {
             return false;
         }

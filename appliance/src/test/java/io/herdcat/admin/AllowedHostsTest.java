@@ -15,7 +15,7 @@ class AllowedHostsTest {
     @Test
     void ownNamesAddressesAndConfiguredNamesAreAllowedWithOrWithoutAPort() {
         assertAll(List.of("localhost", "LOCALHOST:9080", "localhost.", "web1.example.com", "web1:9080", "127.0.0.1",
-                "127.0.0.2:9080", "[::1]:9080", "[::1]", "status.example.org:443", "a.ops.example.net",
+                "127.0.0.2:9080", "0.0.0.0:9080", "[::1]:9080", "[::1]", "status.example.org:443", "a.ops.example.net",
                 "b.c.ops.example.net:9080", "[2001:db8::7]:9080").stream()
                 .map(h -> () -> assertTrue(hosts.allows(h), h)));
     }

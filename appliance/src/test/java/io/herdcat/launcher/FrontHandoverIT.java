@@ -111,7 +111,6 @@ class FrontHandoverIT {
             assertEquals(0, failed, "failed requests while the front moved from a to b: " + outcomes);
             assertEquals(List.of("200 Slept 4000 ms on a", "200 Slept 4000 ms on b", "200 Slept 4000 ms on a",
                     "200 Slept 4000 ms on b"), slowAnswers, "slow requests in flight when a was stopped");
-            assertTrue(a.output().contains("HTTP front"), a.output());
             assertTrue(Cluster.status(b).contains("\"dispatcher\":\"b\""), "b runs the front now");
         }
     }
