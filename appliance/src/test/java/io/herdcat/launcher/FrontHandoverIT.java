@@ -64,17 +64,8 @@ class FrontHandoverIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(base + "hello") == 200);
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.status(a).contains("\"front\":{"));
 
-            Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
-            AtomicBoolean running = new AtomicBoolean(true);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            ExecutorService clients = Executors.newFixedThreadPool(KEEP_ALIVE_CLIENTS + NEW_CONNECTION_CLIENTS);
-            List<Future<?>> load = new ArrayList<>();
-            for (int i = 0; i < KEEP_ALIVE_CLIENTS; i++) {
-                load.add(clients.submit(() -> keepAliveLoad(base + "hello", running, end, outcomes)));
-            }
-            for (int i = 0; i < NEW_CONNECTION_CLIENTS; i++) {
-                load.add(clients.submit(() -> newConnectionLoad(frontPort, running, end, outcomes)));
-            }
+            Load load = Load.start(frontPort);
+            Map<String, AtomicLong> outcomes = load.outcomes;
             await().atMost(Duration.ofSeconds(20)).until(() -> served(outcomes) > 200);
 
             HttpClient slowClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -91,11 +82,7 @@ class FrontHandoverIT {
             assertEquals(0, a.awaitExit(Duration.ofSeconds(60)), "a stops cleanly");
             long servedAtExit = served(outcomes);
             await("b's front serves").atMost(Duration.ofSeconds(20)).until(() -> served(outcomes) > servedAtExit + 200);
-            running.set(false);
-            for (Future<?> f : load) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            clients.shutdown();
+            load.stop();
 
             List<String> slowAnswers = new ArrayList<>();
             for (CompletableFuture<HttpResponse<String>> f : slow) {
@@ -112,6 +99,59 @@ class FrontHandoverIT {
             assertEquals(List.of("200 Slept 4000 ms on a", "200 Slept 4000 ms on b", "200 Slept 4000 ms on a",
                     "200 Slept 4000 ms on b"), slowAnswers, "slow requests in flight when a was stopped");
             assertTrue(Cluster.status(b).contains("\"dispatcher\":\"b\""), "b runs the front now");
+        }
+    }
+
+    @Test
+    void frontMovesToAJoiningPreferredNodeUnderLoadWithoutFailingARequest() throws Exception {
+        Cluster.prepare(dir);
+        int frontPort = FreePorts.offsetWhereFree(1, 0);
+        String[] args = Args.with(Cluster.frontArgs(dir, frontPort), "--access-log", "false");
+        try (NodeProcess a = Cluster.start("a", dir, Args.with(args, "--dispatcher", "auto")).awaitReady()) {
+            String base = "http://127.0.0.1:" + frontPort + "/session-demo/";
+            await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(base + "hello") == 200);
+            Load load = Load.start(frontPort);
+            await().atMost(Duration.ofSeconds(20)).until(() -> served(load.outcomes) > 200);
+            try (NodeProcess b = Cluster.start("b", dir, Args.with(args, "--dispatcher", "always")).awaitReady()) {
+                await("b runs the front").atMost(Duration.ofSeconds(30))
+                        .until(() -> Cluster.status(b).contains("\"front\":{"));
+                await("a's front is closed").atMost(Duration.ofSeconds(30))
+                        .until(() -> !Cluster.status(a).contains("\"front\":{"));
+                long before = served(load.outcomes);
+                await().atMost(Duration.ofSeconds(20)).until(() -> served(load.outcomes) > before + 200);
+                load.stop();
+                long failed = load.outcomes.entrySet().stream().filter(e -> !e.getKey().startsWith("Hello from"))
+                        .mapToLong(e -> e.getValue().get()).sum();
+                assertEquals(0, failed, "failed requests while the front moved from a to b: " + load.outcomes);
+            }
+        }
+    }
+
+    /** Steady load through the front: clients that keep connections alive and clients that open one per request. */
+    private record Load(ExecutorService clients, List<Future<?>> running, AtomicBoolean go,
+                        Map<String, AtomicLong> outcomes) {
+        static Load start(int frontPort) {
+            String hello = "http://127.0.0.1:" + frontPort + "/session-demo/hello";
+            Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+            AtomicBoolean go = new AtomicBoolean(true);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            ExecutorService clients = Executors.newFixedThreadPool(KEEP_ALIVE_CLIENTS + NEW_CONNECTION_CLIENTS);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < KEEP_ALIVE_CLIENTS; i++) {
+                running.add(clients.submit(() -> keepAliveLoad(hello, go, end, outcomes)));
+            }
+            for (int i = 0; i < NEW_CONNECTION_CLIENTS; i++) {
+                running.add(clients.submit(() -> newConnectionLoad(frontPort, go, end, outcomes)));
+            }
+            return new Load(clients, running, go, outcomes);
+        }
+
+        void stop() throws Exception {
+            go.set(false);
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            clients.shutdown();
         }
     }
 
