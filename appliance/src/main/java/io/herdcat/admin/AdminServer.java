@@ -1,41 +1,68 @@
 package io.herdcat.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.herdcat.cluster.ClusterNode;
+import io.herdcat.config.HostName;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.node.NodeStatus;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin API of a node, on its own port (127.0.0.1 by default): {@code GET /status} and
- * {@code GET /health} (readiness: 503 until every webapp is deployed and while stopping) and
- * {@code GET /health/live} (liveness).
+ * {@code GET /health} (readiness: 503 until every webapp is deployed and while stopping),
+ * {@code GET /health/live} (liveness), {@code /metrics}, the status page and the writes.
+ *
+ * <p>Probes must answer whatever other clients do, so the port runs on one non-blocking event loop
+ * that no client can hold: a connection costs no thread while it sends its request, a request must
+ * arrive whole within {@link #REQUEST_TIMEOUT}, an idle keep-alive connection goes after
+ * {@link #IDLE_TIMEOUT}, and at most {@link #MAX_CONNECTIONS} are open (a newcomer beyond that closes
+ * the one that has waited longest). Liveness is answered on the event loop; the other routes run on
+ * two worker threads.
  */
 public final class AdminServer {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-    private static final String JSON = "application/json";
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_CONNECTIONS = 1024;
+    private static final int MAX_HEAD = 8 * 1024;
+    private static final int MAX_BODY = 4 * 1024;
+    private static final int WORKERS = 2;
 
     private final NodeConfig config;
     private final NodeConfig.Endpoint endpoint;
     private final Supplier<NodeStatus> status;
     private final ClusterNode cluster;
     private final AdminWrites writes;
-    private volatile Supplier<java.util.Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = java.util.Optional::empty;
+    private final AllowedHosts hosts;
+    private volatile Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = Optional::empty;
     private volatile Supplier<String> metrics;
-    private HttpServer server;
-    private ExecutorService executor;
+    private volatile boolean stopping;
+    private EventLoopGroup loop;
+    private ThreadPoolExecutor workers;
+    private Channel server;
 
     /**
      * @param cluster this node's cluster membership, or null for a node outside any cluster
@@ -46,6 +73,7 @@ public final class AdminServer {
         this.status = status;
         this.cluster = cluster;
         this.writes = new AdminWrites(config.adminToken(), cluster);
+        this.hosts = new AllowedHosts(HostName.get(), config.adminAllowedHosts());
     }
 
     /** Where /metrics gets its Prometheus text (the node's meters); until set, /metrics is 404. */
@@ -54,72 +82,95 @@ public final class AdminServer {
     }
 
     /** Where /status finds the HTTP front's state while this node runs it. */
-    public void front(Supplier<java.util.Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
+    public void front(Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
         this.front = snapshot;
+    }
+
+    /** The node is stopping: readiness answers 503 from now on, so load balancers stop sending at once. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** Binds the port and starts answering. */
     public void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(endpoint.address(), endpoint.port()), 64);
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "admin-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-io", true), NioIoHandler.newFactory());
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_CONNECTIONS),
+                new DefaultThreadFactory("admin", true));
+        AdminConnections connections = new AdminConnections(MAX_CONNECTIONS);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        AdminConnection connection = new AdminConnection(connections, REQUEST_TIMEOUT, IDLE_TIMEOUT);
+                        ch.pipeline().addLast(connection,
+                                new HttpServerCodec(4096, MAX_HEAD, MAX_BODY),
+                                new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(MAX_BODY),
+                                new AdminHandler(connection, hosts, workers, AdminServer.this::route));
+                    }
+                });
+        try {
+            server = bootstrap.bind(new InetSocketAddress(endpoint.address(), endpoint.port())).syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows the bind's own exception, BindException included
+            stop();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.toString(), e);
+        }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     public void stop() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
+            server.close().syncUninterruptibly();
+        }
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownNow();
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if ("POST".equals(exchange.getRequestMethod())) {
-                AdminWrites.Result r = writes.handle(exchange);
-                send(exchange, r.status(), JSON, JsonWriter.write(r.body()));
-                return;
+    /** Answers one whole request (on a worker thread). */
+    private AdminResponse route(AdminRequest r) {
+        try {
+            String path = r.path();
+            if ("POST".equals(r.method())) {
+                AdminWrites.Result w = writes.handle(r);
+                AdminResponse response = AdminResponse.json(w.status(), JsonWriter.write(w.body()));
+                return w.challenge() ? response.with("WWW-Authenticate", "Bearer") : response;
             }
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Allow", "GET, HEAD, POST");
-                send(exchange, 405, JSON, "{\"error\":\"method not allowed\"}");
-                return;
+            if (!"GET".equals(r.method()) && !r.isHead()) {
+                return AdminResponse.json(405, "{\"error\":\"method not allowed\"}").with("Allow", "GET, HEAD, POST");
             }
-            if (!path.startsWith("/health") && !path.equals("/") && !writes.mayRead(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                send(exchange, 401, JSON, "{\"error\":\"reads from other hosts need the admin token "
-                        + "(Authorization: Bearer TOKEN)\"}");
-                return;
+            if (!path.startsWith("/health") && !path.equals("/") && !writes.mayRead(r)) {
+                return AdminResponse.json(401, "{\"error\":\"reads from other hosts need the admin token "
+                        + "(Authorization: Bearer TOKEN)\"}").with("WWW-Authenticate", "Bearer");
             }
             NodeStatus s = status.get();
-            switch (path) {
-                case "/status" -> send(exchange, 200, JSON, JsonWriter.write(statusDocument(s)));
-                case "/health" -> send(exchange, s.ready() ? 200 : 503, JSON, JsonWriter.write(StatusJson.health(s)));
-                case "/health/live" -> send(exchange, 200, JSON, "{\"status\":\"UP\"}");
-                case "/" -> send(exchange, 200, "text/html", StatusPage.html());
+            return switch (path) {
+                case "/status" -> AdminResponse.json(200, JsonWriter.write(statusDocument(s)));
+                case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}")
+                        : AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
+                case "/" -> StatusPage.response();
                 case "/metrics" -> {
                     Supplier<String> m = metrics;
-                    if (m == null) {
-                        send(exchange, 404, JSON, "{\"error\":\"metrics are not ready\"}");
-                    } else {
-                        send(exchange, 200, "text/plain; version=0.0.4", m.get());
-                    }
+                    yield m == null ? AdminResponse.json(404, "{\"error\":\"metrics are not ready\"}")
+                            : AdminResponse.of(200, "text/plain; version=0.0.4", m.get());
                 }
-                default -> send(exchange, 404, JSON, "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
-            }
+                default -> AdminResponse.json(404,
+                        "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
+            };
         } catch (RuntimeException e) {
-            LOG.warn("admin request {} failed", exchange.getRequestURI(), e);
+            LOG.warn("admin request {} {} failed", r.method(), r.path(), e);
+            return AdminResponse.json(500, "{\"error\":\"internal error, see the node's log\"}");
         }
     }
 
@@ -138,18 +189,5 @@ public final class AdminServer {
         }
         front.get().ifPresent(snapshot -> doc.put("front", FrontJson.front(snapshot)));
         return doc;
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 }

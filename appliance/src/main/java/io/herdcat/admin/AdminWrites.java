@@ -1,10 +1,7 @@
 package io.herdcat.admin;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.config.Activation;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -29,11 +26,16 @@ final class AdminWrites {
     private final byte[] token;
     private final ClusterNode cluster;
 
-    record Result(int status, Map<String, Object> body) {
+    record Result(int status, Map<String, Object> body, boolean challenge) {
         static Result of(int status, String key, Object value) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put(key, value);
-            return new Result(status, body);
+            return new Result(status, body, false);
+        }
+
+        /** This result with {@code WWW-Authenticate: Bearer}. */
+        Result challenging() {
+            return new Result(status, body, true);
         }
     }
 
@@ -42,20 +44,18 @@ final class AdminWrites {
         this.cluster = cluster;
     }
 
-    Result handle(HttpExchange exchange) throws IOException {
+    Result handle(AdminRequest exchange) {
         if (token == null) {
             return Result.of(403, "error", "writes are disabled: set admin.token.file on this node");
         }
         if (!tokenGiven(exchange)) {
-            LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.getRequestURI().getPath(),
-                    exchange.getRemoteAddress());
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)");
+            LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.path(), exchange.remote());
+            return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)").challenging();
         }
-        if ("/counters/reset".equals(exchange.getRequestURI().getPath()) && cluster != null) {
+        if ("/counters/reset".equals(exchange.path()) && cluster != null) {
             return resetCounters(exchange);
         }
-        Matcher m = NODE_SETTING.matcher(exchange.getRequestURI().getPath());
+        Matcher m = NODE_SETTING.matcher(exchange.path());
         if (!m.matches() || cluster == null) {
             return Result.of(404, "error",
                     "no such write; use POST /nodes/NAME/weight, /nodes/NAME/activation or /counters/reset");
@@ -86,19 +86,19 @@ final class AdminWrites {
         if (!known) {
             return Result.of(404, "error", "no node named " + node + " in the cluster");
         }
-        LOG.info("Admin write from {}: {} of {} set to {}", exchange.getRemoteAddress(), m.group(2), node, value);
+        LOG.info("Admin write from {}: {} of {} set to {}", exchange.remote(), m.group(2), node, value);
         Result ok = Result.of(202, "node", node);
         ok.body().put(m.group(2), value);
         return ok;
     }
 
     /** The front's counters live on the node that runs it: the request goes there. */
-    private Result resetCounters(HttpExchange exchange) {
+    private Result resetCounters(AdminRequest exchange) {
         String front = io.herdcat.cluster.DispatcherElection.elected(cluster.view()).orElse(null);
         if (front == null || !cluster.requestCountersReset(front)) {
             return Result.of(409, "error", "no node runs the HTTP front now");
         }
-        LOG.info("Admin write from {}: counters of the front on {} reset", exchange.getRemoteAddress(), front);
+        LOG.info("Admin write from {}: counters of the front on {} reset", exchange.remote(), front);
         return Result.of(202, "reset", front);
     }
 
@@ -106,24 +106,23 @@ final class AdminWrites {
      * Reads are open from this host (the admin port listens on loopback by default); from elsewhere they
      * need the token too, as the status shows the cluster's layout.
      */
-    boolean mayRead(HttpExchange exchange) {
-        return exchange.getRemoteAddress().getAddress().isLoopbackAddress() || tokenGiven(exchange);
+    boolean mayRead(AdminRequest exchange) {
+        return exchange.remote().getAddress().isLoopbackAddress() || tokenGiven(exchange);
     }
 
-    private boolean tokenGiven(HttpExchange exchange) {
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+    private boolean tokenGiven(AdminRequest exchange) {
+        String auth = exchange.header("Authorization");
         byte[] given = auth != null && auth.startsWith("Bearer ")
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         return token != null && MessageDigest.isEqual(token, given);
     }
 
-    private static String value(HttpExchange exchange) throws IOException {
-        String query = exchange.getRequestURI().getQuery();
+    private static String value(AdminRequest exchange) {
+        String query = exchange.query();
         if (query != null && query.startsWith("value=")) {
             return query.substring("value=".length());
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            return new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8).trim();
-        }
+        String body = exchange.bodyText();
+        return body.substring(0, Math.min(body.length(), MAX_BODY)).trim();
     }
 }

@@ -39,6 +39,9 @@ public enum Setting {
             "File holding the admin token that writes (POST) must present as 'Authorization: Bearer TOKEN'; "
                     + "without it, writes are refused."),
     ADMIN_PORT("admin.port", "PORT", "9080", "Admin API port (0 = any free port)."),
+    ADMIN_ALLOWED_HOSTS("admin.allowed.hosts", "NAME,...", null,
+            "Host names the admin API answers to besides this host's own names and addresses (a name behind "
+                    + "a proxy, or *.example.net for its subdomains); requests naming any other host get 421."),
     PORT_OFFSET("port.offset", "N", "0",
             "Added to every node port (HTTP, AJP, admin, Tribes, JGroups) so several nodes run on one host."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "DURATION", "30s",

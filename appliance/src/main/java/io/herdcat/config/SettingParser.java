@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 /** Turns the raw text of settings into typed values, failing with one line that names the setting. */
 final class SettingParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([a-z0-9-]{0,62})?(\\.[a-z0-9]([a-z0-9-]{0,62})?)*|\\[[0-9a-f:.]+]|[0-9a-f:.]+");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Map<Setting, RawValue> raw;
@@ -207,5 +209,26 @@ final class SettingParser {
             peers.add(p);
         }
         return List.copyOf(peers);
+    }
+
+    /** Host names, lower case: {@code a.example.org}, {@code *.example.net} (its subdomains) or address literals. */
+    List<String> hostNames(Setting s) {
+        String t = text(s);
+        List<String> names = new ArrayList<>();
+        if (t == null) {
+            return names;
+        }
+        for (String name : t.split(",")) {
+            String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!HOST_NAME.matcher(n).matches()) {
+                throw ConfigException.of(value(s), "'" + n + "' is not a host name; write names like "
+                        + "status.example.org,*.ops.example.net (no port, no scheme)");
+            }
+            names.add(n);
+        }
+        return List.copyOf(names);
     }
 }

@@ -11,7 +11,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
@@ -29,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP front of the cluster: accepts clients on one port and forwards each request over AJP to a
  * node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
- * bring failed nodes back.
+ * bring failed nodes back. Its listener shares the port with a successor's ({@link ReusePort}); it stops
+ * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}.
  */
 public final class Dispatcher implements AutoCloseable {
     /** How long connecting to a node, or waiting for a free connection to it, may take. */
@@ -48,6 +52,7 @@ public final class Dispatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder sendTimeouts = new java.util.concurrent.atomic.LongAdder();
     private final ClientAddresses clientAddresses;
     private volatile FrontResponseListener responses = (status, nanos) -> { };
+    private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private Bootstrap backendBootstrap;
     private Channel server;
 
@@ -141,11 +146,38 @@ public final class Dispatcher implements AutoCloseable {
                         }
                         SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
                         ch.pipeline().addLast(guard, new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new FrontHandler(Dispatcher.this, guard));
+                                new ConnectionDrain(), new FrontHandler(Dispatcher.this, guard));
+                        clients.add(ch);
                     }
                 });
+        ReusePort.allowSharing(front);
         server = front.bind(bind).sync().channel();
+        ReusePort.steerToNewest(server);
         health.start();
+    }
+
+    /** Closes the listening socket: connections already accepted are still served. */
+    public void stopAccepting() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * Ends every client connection gracefully (idle ones now, busy ones after their response) and waits
+     * until all are closed or {@code deadlineNanos} ({@link System#nanoTime()}) has passed.
+     *
+     * @return the number of connections still open at the deadline
+     */
+    public int drain(long deadlineNanos) throws InterruptedException {
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ConnectionDrain.DRAIN));
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            clients.newCloseFuture().await(left, TimeUnit.NANOSECONDS);
+        }
+        return clients.size();
     }
 
     public int port() {
@@ -255,11 +287,11 @@ public final class Dispatcher implements AutoCloseable {
         return options;
     }
 
+    /** Closes at once: the listener, every client connection still open and every node connection. */
     @Override
     public void close() {
-        if (server != null) {
-            server.close().syncUninterruptibly();
-        }
+        stopAccepting();
+        clients.close().awaitUninterruptibly();
         pools.values().forEach(AjpPool::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the cluster's HTTP front on this node while the cluster elects it, fed with the nodes from the
  * cluster's records: ready nodes with their weight and activation; a stopping node gets nothing new.
- * When this node is no longer elected it closes the front; the newly elected node opens it (a failed
- * bind, e.g. while the old front still holds the port on the same host, is retried every second).
+ * When this node is no longer elected (another is preferred, or this one is stopping) it hands the
+ * front over ({@link FrontHandover}): it keeps listening until the newly elected node listens on the
+ * port too, then stops accepting and finishes the requests in flight. A failed bind is retried every
+ * second.
  */
 public final class FrontService implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontService.class);
@@ -38,7 +41,16 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ClusterView lastView;
     private FrontResponseListener responses = (status, nanos) -> { };
+    private final java.util.concurrent.ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "front-handover");
+        t.setDaemon(true);
+        return t;
+    });
     private Dispatcher dispatcher;
+    private Dispatcher leaving;
+    private java.util.concurrent.Future<?> handover = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String lastError;
 
     public FrontService(NodeConfig config) {
@@ -55,17 +67,48 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
-        boolean elected = DispatcherElection.elected(view).filter(selfName::equals).isPresent();
+        boolean elected = !stopping && DispatcherElection.elected(view).filter(selfName::equals).isPresent();
         if (elected && dispatcher == null) {
             open();
         } else if (!elected && dispatcher != null) {
-            LOG.info("No longer elected to run the HTTP front: closing it");
-            dispatcher.close();
-            dispatcher = null;
+            LOG.info("No longer elected to run the HTTP front: handing it over");
+            handOver(System.nanoTime() + config.shutdownTimeout().toNanos());
         }
         if (dispatcher != null) {
             dispatcher.update(workers(view));
         }
+        if (leaving != null) {
+            leaving.update(workers(view));
+        }
+    }
+
+    /** Starts handing the running front over, in the background; requests in flight may last until the deadline. */
+    private void handOver(long deadlineNanos) {
+        Dispatcher d = dispatcher;
+        dispatcher = null;
+        leaving = d;
+        handover = handovers.submit(() -> {
+            try {
+                FrontHandover.run(d, selfName, this::electedNow, deadlineNanos);
+            } catch (InterruptedException e) {
+                d.close();
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Handing the HTTP front over failed: closing it", e);
+                d.close();
+            } finally {
+                synchronized (this) {
+                    if (leaving == d) {
+                        leaving = null;
+                    }
+                }
+            }
+        });
+    }
+
+    private java.util.Optional<String> electedNow() {
+        ClusterView v = lastView;
+        return v == null ? java.util.Optional.empty() : DispatcherElection.elected(v);
     }
 
     private void open() {
@@ -154,14 +197,50 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         return dispatcher == null ? -1 : dispatcher.port();
     }
 
+    /**
+     * Stops for good, gracefully: never opens the front again; if it runs here, hands it over to the next
+     * elected node (call after this node announced that it stops, so the election has moved) and waits
+     * for the requests in flight, at most {@code timeout}.
+     */
+    public void stop(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.concurrent.Future<?> pending;
+        synchronized (this) {
+            stopping = true;
+            if (dispatcher != null) {
+                handOver(deadline);
+            }
+            pending = handover;
+        }
+        try {
+            pending.get(Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Handing the HTTP front over did not finish: {}", e.toString());
+        }
+        close();
+    }
+
+    /** Closes at once, cutting any request in flight at the front. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closeActions.forEach(Runnable::run);
         retry.shutdownNow();
-        lastView = null;
-        if (dispatcher != null) {
-            dispatcher.close();
+        handovers.shutdownNow();
+        synchronized (this) {
+            stopping = true;
+            lastView = null;
+            for (Dispatcher d : java.util.Arrays.asList(dispatcher, leaving)) {
+                if (d != null) {
+                    d.close();
+                }
+            }
             dispatcher = null;
+            leaving = null;
         }
     }
 }

@@ -8,14 +8,13 @@ import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
+import io.herdcat.config.HostName;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +42,26 @@ final class NodeLauncher {
     /** A started node with its admin port. */
     record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, ClusterNode cluster, FrontService front,
                        Logger log) {
+        /**
+         * Announces the stop first, so the fronts send this node nothing new and the election moves; hands
+         * the front over if it runs here and lets its requests in flight finish; then lets Tomcat finish its
+         * own; all within one {@code shutdown.timeout}.
+         */
         void stop() {
-            step("closing the HTTP front", front::close);
-            step("announcing the stop", cluster::stopping);
-            step("stopping Tomcat", () -> node.stop(config.shutdownTimeout()));
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+            step("announcing the stop", () -> {
+                admin.stopping();
+                cluster.stopping();
+            });
+            step("handing the HTTP front over", () -> front.stop(left(deadline)));
+            step("stopping Tomcat", () -> node.stop(left(deadline)));
             step("leaving the cluster", cluster::close);
             step("closing the admin port", admin::stop);
             log.info("Stopped node {}", config.name());
+        }
+
+        private static java.time.Duration left(long deadlineNanos) {
+            return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         }
 
         /** Each step of a stop runs even when an earlier one failed. */
@@ -82,7 +94,7 @@ final class NodeLauncher {
     /** Starts the node; null when it failed at run time (logged). Configuration mistakes throw. */
     RunningNode start() {
         long t0 = System.nanoTime();
-        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), hostName(), workingDir);
+        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
         PortCheck.requireFree(config.endpoints());
         routeLogging(config.name());
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
@@ -198,21 +210,5 @@ final class NodeLauncher {
         System.setProperty("herdcat.node", nodeName);
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-    }
-
-    private static String hostName() {
-        try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!name.isEmpty()) {
-                return name;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: ask the resolver below
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "node";
-        }
     }
 }
