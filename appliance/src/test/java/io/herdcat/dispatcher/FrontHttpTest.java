@@ -44,6 +44,8 @@ class FrontHttpTest {
     @Test
     void anHttp10ClientGetsABodyThatEndsWithTheConnectionNeverChunked() throws Exception {
         front(List.of());
+        TestBackend.DRIP_END.drainPermits();
+        TestBackend.DRIP_END.release(3);
         for (String connection : new String[] {"", "Connection: keep-alive\r\n"}) {
             try (RawHttp c = new RawHttp(dispatcher.port())) {
                 RawHttp.Response r = c.send("GET /drip HTTP/1.0\r\nHost: h\r\n" + connection + "\r\n").read();
