@@ -40,7 +40,7 @@ public final class ClusterNode implements AutoCloseable {
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
                 member -> membership.update(r -> r.withTribes(member.getHostname(), member.getPort(), member.getData())));
         membership.addListener(bridge);
-        this.tomcatCluster = SessionReplication.create(cs, bridge, counters);
+        this.tomcatCluster = SessionReplication.create(cs, config.name(), bridge, counters);
         bridge.onServingMemberAdded(this::pullSessionsFrom);
     }
 

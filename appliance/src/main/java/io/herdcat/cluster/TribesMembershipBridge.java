@@ -42,6 +42,8 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     private volatile Membership membership;
     private volatile boolean open;
     private volatile ClusterView lastView;
+    /** Tribes ids of every node in the current view, whatever its phase: the nodes replication messages may come from. */
+    private volatile Set<String> knownIds = Set.of();
     private byte[] payload = new byte[0];
     private byte[] domain = new byte[0];
 
@@ -108,6 +110,10 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
+        Set<String> ids = new HashSet<>();
+        view.records().stream().filter(NodeRecord::hasTribesMember)
+                .forEach(r -> ids.add(HexFormat.of().formatHex(MemberImpl.getMember(r.tribesMember()).getUniqueId())));
+        knownIds = Set.copyOf(ids);
         if (view.merge()) {
             view.memberNames().stream().filter(n -> !n.equals(selfName)).forEach(servedApart::add);
         }
@@ -164,6 +170,11 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
         }
         Member m = MemberImpl.getMember(data);
         return HexFormat.of().formatHex(m.getUniqueId()) + "@" + m.getName();
+    }
+
+    /** True when a node of the current view has this Tribes member id. */
+    boolean isKnownMember(byte[] uniqueId) {
+        return knownIds.contains(HexFormat.of().formatHex(uniqueId));
     }
 
     /** Names of the nodes whose sessions this node will not read. */
