@@ -6,7 +6,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.apache.catalina.tribes.ChannelException;
 import org.apache.catalina.tribes.ChannelMessage;
 import org.apache.catalina.tribes.Member;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * its member id, a sequence number of its own and the ids of the members it sends to in front of
  * the payload; placed above the EncryptInterceptor, these bytes are covered by AES-GCM's
  * authentication, so they cannot be changed without the cluster secret. A receiver accepts a message
- * only from a member of the current view, addressed to itself, and only once per sequence number
+ * only from a member of the current view (waiting briefly for the record of a node that just
+ * joined), addressed to itself, and only once per sequence number
  * ({@link ReplayWindow}); anything else is counted and logged (at most once per ten seconds).
  */
 final class ReplayGuardInterceptor extends ChannelInterceptorBase {
@@ -29,9 +29,11 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
     private static final int ID = 16;
     private static final int MAX_SENDERS = 256;
     private static final long LOG_EVERY_MILLIS = 10_000;
+    /** How long a message from a node this node has no record of yet waits for the record. */
+    private static final long RECORD_WAIT_MILLIS = 3_000;
 
     private final String nodeName;
-    private final Predicate<byte[]> isMember;
+    private final TribesMembershipBridge members;
     private final ReplicationCounters counters;
     private final AtomicLong sequence = new AtomicLong();
     /** Windows by sender id; a restarted node has a new id, so the oldest are forgotten beyond a bound. */
@@ -44,9 +46,9 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
     private final AtomicLong lastLog = new AtomicLong();
     private final AtomicLong unlogged = new AtomicLong();
 
-    ReplayGuardInterceptor(String nodeName, Predicate<byte[]> isMember, ReplicationCounters counters) {
+    ReplayGuardInterceptor(String nodeName, TribesMembershipBridge members, ReplicationCounters counters) {
         this.nodeName = nodeName;
-        this.isMember = isMember;
+        this.members = members;
         this.counters = counters;
     }
 
@@ -90,7 +92,7 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
             in.get(to);
             toMe |= Arrays.equals(to, self);
         }
-        if (!Arrays.equals(sender, msg.getAddress().getUniqueId()) || !isMember.test(sender)) {
+        if (!Arrays.equals(sender, msg.getAddress().getUniqueId()) || !isMember(sender)) {
             drop(msg, "not from a member");
             return;
         }
@@ -110,6 +112,15 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         buffer.clear();
         buffer.append(body, 0, body.length);
         super.messageReceived(msg);
+    }
+
+    private boolean isMember(byte[] sender) {
+        try {
+            return members.awaitKnownMember(sender, RECORD_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void drop(ChannelMessage msg, String why) {

@@ -49,7 +49,7 @@ final class SessionReplication {
         ((ReplicationTransmitter) channel.getChannelSender()).getTransport().setTimeout(SEND_TIMEOUT_MILLIS);
         channel.addInterceptor(new MessageDispatchInterceptor());
         // above the encryption, so that its sequence numbers and member ids are authenticated
-        channel.addInterceptor(new ReplayGuardInterceptor(nodeName, membership::isKnownMember, counters));
+        channel.addInterceptor(new ReplayGuardInterceptor(nodeName, membership, counters));
         if (cs.secret() != null) {
             EncryptInterceptor encrypt = new EncryptInterceptor();
             encrypt.setEncryptionAlgorithm("AES/GCM/NoPadding");

@@ -2,7 +2,9 @@ package io.herdcat.cluster;
 
 import java.io.IOException;
 import java.io.ObjectInput;
+import java.io.ObjectInputStream;
 import java.io.ObjectOutput;
+import java.io.ObjectOutputStream;
 import org.apache.catalina.Manager;
 import org.apache.catalina.ha.session.DeltaSession;
 
@@ -91,6 +93,16 @@ final class VersionedSession extends DeltaSession {
         } finally {
             diffLock.unlock();
         }
+    }
+
+    @Override
+    public void readObjectData(ObjectInputStream stream) throws ClassNotFoundException, IOException {
+        readObjectData((ObjectInput) stream);
+    }
+
+    @Override
+    public void writeObjectData(ObjectOutputStream stream) throws IOException {
+        writeObjectData((ObjectOutput) stream);
     }
 
     @Override
