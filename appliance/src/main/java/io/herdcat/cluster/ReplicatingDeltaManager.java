@@ -57,6 +57,10 @@ final class ReplicatingDeltaManager extends DeltaManager {
         this.counters = counters;
     }
 
+    String nodeName() {
+        return nodeName;
+    }
+
     /** Every session read (changes, state transfers) goes through {@link SessionClassFilter}. */
     @Override
     public ReplicationStream getReplicationStream(byte[] data, int offset, int length) throws IOException {

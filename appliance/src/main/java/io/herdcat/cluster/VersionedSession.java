@@ -9,7 +9,8 @@ import org.apache.catalina.Manager;
 import org.apache.catalina.ha.session.DeltaSession;
 
 /**
- * Tomcat's DeltaSession with a {@link SessionVersion}: taking a change for replication advances it,
+ * Tomcat's DeltaSession with a {@link SessionVersion}: taking a change for replication (or dropping
+ * it, when there is no member to send it to) advances it,
  * applying a replicated change sets it to the sender's, and it travels with the session's state
  * (after the attributes), so a receiver can tell which of two copies is newer. The version changes
  * under the session's own diff lock, together with the attributes it describes.
@@ -81,7 +82,24 @@ final class VersionedSession extends DeltaSession {
         setPrimarySession(false);
         access();
         setAccessCount(0);
-        resetDeltaRequest();
+        super.resetDeltaRequest();
+    }
+
+    /**
+     * Tomcat drops the pending change instead of replicating it when there is no member to send it to
+     * (a node alone, or one side of a partition): the change still happened, so the version advances.
+     */
+    @Override
+    public void resetDeltaRequest() {
+        diffLock.lock();
+        try {
+            if (isDirty() && getManager() instanceof ReplicatingDeltaManager manager) {
+                version = version.next(manager.nodeName(), System.currentTimeMillis());
+            }
+            super.resetDeltaRequest();
+        } finally {
+            diffLock.unlock();
+        }
     }
 
     @Override
