@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.tribes.ChannelException;
 import org.apache.catalina.tribes.ChannelMessage;
 import org.apache.catalina.tribes.Member;
+import org.apache.catalina.tribes.RemoteProcessException;
 import org.apache.catalina.tribes.group.ChannelInterceptorBase;
 import org.apache.catalina.tribes.group.InterceptorPayload;
 import org.apache.catalina.tribes.io.XByteBuffer;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * authentication, so they cannot be changed without the cluster secret. A receiver accepts a message
  * only from a member of the current view (waiting briefly for the record of a node that just
  * joined), addressed to itself, and only once per sequence number
- * ({@link ReplayWindow}); anything else is counted and logged (at most once per ten seconds).
+ * ({@link ReplayWindow}); anything else is counted and logged (at most once per ten seconds). A
+ * message refused as not from a member gets a negative acknowledgement, so a synchronous send to
+ * this node fails instead of passing for delivered; a repeated one is acknowledged, as its first copy
+ * was.
  */
 final class ReplayGuardInterceptor extends ChannelInterceptorBase {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayGuardInterceptor.class);
@@ -74,7 +78,7 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         XByteBuffer buffer = msg.getMessage();
         ByteBuffer in = ByteBuffer.wrap(buffer.getBytesDirect(), 0, buffer.getLength());
         if (in.remaining() < ID + 8 + 2) {
-            drop(msg, "too short");
+            refuse(msg, "too short");
             return;
         }
         byte[] sender = new byte[ID];
@@ -82,7 +86,7 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         long seq = in.getLong();
         int count = in.getShort() & 0xffff;
         if (in.remaining() < count * ID) {
-            drop(msg, "too short");
+            refuse(msg, "too short");
             return;
         }
         byte[] self = getLocalMember(false).getUniqueId();
@@ -93,11 +97,11 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
             toMe |= Arrays.equals(to, self);
         }
         if (!Arrays.equals(sender, msg.getAddress().getUniqueId()) || !isMember(sender)) {
-            drop(msg, "not from a member");
+            refuse(msg, "not from a member");
             return;
         }
         if (!toMe) {
-            drop(msg, "addressed to another member");
+            refuse(msg, "addressed to another member");
             return;
         }
         ReplayWindow window;
@@ -123,6 +127,13 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         }
     }
 
+    /** Drops the message and answers the sender with a negative acknowledgement: it was not taken. */
+    private void refuse(ChannelMessage msg, String why) {
+        drop(msg, why);
+        throw new RemoteProcessException(why);
+    }
+
+    /** Drops the message; a repeated message is still acknowledged, as its first copy was. */
     private void drop(ChannelMessage msg, String why) {
         counters.messageDropped();
         long now = System.currentTimeMillis();
