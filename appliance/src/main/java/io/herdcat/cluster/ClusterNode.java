@@ -44,19 +44,15 @@ public final class ClusterNode implements AutoCloseable {
         bridge.onServingMemberAdded(this::pullSessionsFrom);
     }
 
-    /** In the background: a member that served while this node did may hold sessions this node lacks. */
+    /** A member that served while this node did may hold sessions this node lacks (fetched in the background). */
     private void pullSessionsFrom(Member member) {
-        Thread t = new Thread(() -> {
-            for (ClusterManager manager : tomcatCluster.getManagers().values()) {
-                if (manager instanceof ReplicatingDeltaManager delta) {
-                    LOG.info("Fetching the sessions of {} from {}: both served while apart", delta.getName(),
-                            member.getName());
-                    delta.pullSessionsFrom(member);
-                }
+        for (ClusterManager manager : tomcatCluster.getManagers().values()) {
+            if (manager instanceof ReplicatingDeltaManager delta) {
+                LOG.info("Fetching the sessions of {} from {}: both served while apart", delta.getName(),
+                        member.getName());
+                delta.pullSessionsFrom(member);
             }
-        }, "session-pull");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     /** The Tomcat cluster to set on the Engine before Tomcat starts. */

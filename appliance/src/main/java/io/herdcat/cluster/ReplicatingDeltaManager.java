@@ -37,6 +37,7 @@ final class ReplicatingDeltaManager extends DeltaManager {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatingDeltaManager.class);
     /** A fetch not answered in this time is asked again. */
     private static final long PULL_RETRY_MILLIS = 10_000;
+    private static final long FORGET_PULL_MILLIS = 60_000;
     /**
      * Tomcat asks more than once per setAttribute: count a value once. Held weakly: worker threads
      * outlive webapps, and a strong reference would keep a redeployed webapp's classes loaded.
@@ -85,6 +86,8 @@ final class ReplicatingDeltaManager extends DeltaManager {
      */
     void pullSessionsFrom(Member member) {
         long now = System.currentTimeMillis();
+        // a member that left while its fetch was pending never completes it
+        pulls.values().removeIf(p -> now - p.askedAtMillis() > FORGET_PULL_MILLIS);
         Pull before = pulls.get(member);
         if (before != null && now - before.askedAtMillis() < PULL_RETRY_MILLIS) {
             pulls.replace(member, before, new Pull(before.askedAtMillis(), true));
