@@ -26,6 +26,9 @@ final class ClusterJson {
         doc.put("incompatibleNodes", List.copyOf(cluster.incompatibleNodes()));
         Map<String, Object> replication = new LinkedHashMap<>();
         replication.put("notSerializableAttributes", cluster.counters().notSerializableAttributes());
+        replication.put("sessionConflicts", cluster.counters().sessionConflicts());
+        replication.put("staleSessionCopies", cluster.counters().staleSessionCopies());
+        replication.put("droppedMessages", cluster.counters().droppedMessages());
         doc.put("replication", replication);
         return doc;
     }

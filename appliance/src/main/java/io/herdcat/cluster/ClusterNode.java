@@ -40,23 +40,19 @@ public final class ClusterNode implements AutoCloseable {
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
                 member -> membership.update(r -> r.withTribes(member.getHostname(), member.getPort(), member.getData())));
         membership.addListener(bridge);
-        this.tomcatCluster = SessionReplication.create(cs, bridge, counters);
+        this.tomcatCluster = SessionReplication.create(cs, config.name(), bridge, counters);
         bridge.onServingMemberAdded(this::pullSessionsFrom);
     }
 
-    /** In the background: a member that served while this node did may hold sessions this node lacks. */
+    /** A member that served while this node did may hold sessions this node lacks (fetched in the background). */
     private void pullSessionsFrom(Member member) {
-        Thread t = new Thread(() -> {
-            for (ClusterManager manager : tomcatCluster.getManagers().values()) {
-                if (manager instanceof ReplicatingDeltaManager delta) {
-                    LOG.info("Fetching the sessions of {} from {}: both served while apart", delta.getName(),
-                            member.getName());
-                    delta.pullSessionsFrom(member);
-                }
+        for (ClusterManager manager : tomcatCluster.getManagers().values()) {
+            if (manager instanceof ReplicatingDeltaManager delta) {
+                LOG.info("Fetching the sessions of {} from {}: both served while apart", delta.getName(),
+                        member.getName());
+                delta.pullSessionsFrom(member);
             }
-        }, "session-pull");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     /** The Tomcat cluster to set on the Engine before Tomcat starts. */

@@ -2,10 +2,44 @@ package io.herdcat.cluster;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What session replication counts for /status and metrics: attributes refused as not serializable, failed sends. */
+/**
+ * What session replication counts for /status and metrics: attributes refused as not serializable,
+ * failed sends, sessions changed on both sides of a partition, copies older than this node's,
+ * replication messages dropped as replayed or from a non-member.
+ */
 public final class ReplicationCounters {
     private final LongAdder notSerializable = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
+    private final LongAdder staleCopies = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+
+    void sessionConflict() {
+        conflicts.increment();
+    }
+
+    /** Sessions found changed on both sides of a partition, resolved here (the later change won). */
+    public long sessionConflicts() {
+        return conflicts.sum();
+    }
+
+    void staleCopyKept() {
+        staleCopies.increment();
+    }
+
+    /** Session copies or changes received that were older than this node's copy, so not applied. */
+    public long staleSessionCopies() {
+        return staleCopies.sum();
+    }
+
+    void messageDropped() {
+        dropped.increment();
+    }
+
+    /** Replication messages dropped: replayed, out of the replay window, from a non-member, or unreadable. */
+    public long droppedMessages() {
+        return dropped.sum();
+    }
 
     void notSerializable() {
         notSerializable.increment();

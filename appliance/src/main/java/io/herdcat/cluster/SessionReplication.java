@@ -23,8 +23,10 @@ import org.apache.catalina.tribes.transport.ReplicationTransmitter;
  * Tomcat's session replication, set up for "an acknowledged write survives the loss of its node":
  * every change is sent synchronously and acknowledged by each member before the response is
  * released; membership comes from JGroups ({@link TribesMembershipBridge}); with a cluster secret the
- * session data is encrypted (EncryptInterceptor); Tribes' own failure detector is left out because
- * JGroups decides who is alive.
+ * session data is encrypted and authenticated (EncryptInterceptor, AES-GCM); only members' messages
+ * are taken, each once ({@link ReplayGuardInterceptor}); replicated sessions deserialize through
+ * {@link SessionClassFilter}; Tribes' own failure detector is left out because JGroups decides who
+ * is alive.
  */
 final class SessionReplication {
     /** Sent, received and applied on every member before the request's response goes out. */
@@ -34,7 +36,8 @@ final class SessionReplication {
     private SessionReplication() {
     }
 
-    static SimpleTcpCluster create(ClusterSettings cs, TribesMembershipBridge membership, ReplicationCounters counters) {
+    static SimpleTcpCluster create(ClusterSettings cs, String nodeName, TribesMembershipBridge membership,
+                                   ReplicationCounters counters) {
         GroupChannel channel = new GroupChannel();
         channel.setJmxEnabled(false);
         channel.setHeartbeat(false);
@@ -45,6 +48,8 @@ final class SessionReplication {
         receiver.setAutoBind(1);
         ((ReplicationTransmitter) channel.getChannelSender()).getTransport().setTimeout(SEND_TIMEOUT_MILLIS);
         channel.addInterceptor(new MessageDispatchInterceptor());
+        // above the encryption, so that its sequence numbers and member ids are authenticated
+        channel.addInterceptor(new ReplayGuardInterceptor(nodeName, membership, counters));
         if (cs.secret() != null) {
             EncryptInterceptor encrypt = new EncryptInterceptor();
             encrypt.setEncryptionAlgorithm("AES/GCM/NoPadding");
@@ -58,7 +63,7 @@ final class SessionReplication {
         cluster.setChannel(channel);
         cluster.setChannelSendOptions(SYNC_ACK);
         cluster.setHeartbeatBackgroundEnabled(false);
-        cluster.setManagerTemplate(managerTemplate(cs, counters));
+        cluster.setManagerTemplate(managerTemplate(cs, nodeName, counters));
         // configuring any listener or valve replaces Tomcat's defaults: give all three explicitly
         cluster.addClusterListener(new ClusterSessionListener());
         cluster.addValve(new JvmRouteBinderValve());
@@ -66,13 +71,13 @@ final class SessionReplication {
         return cluster;
     }
 
-    private static ClusterManager managerTemplate(ClusterSettings cs, ReplicationCounters counters) {
+    private static ClusterManager managerTemplate(ClusterSettings cs, String nodeName, ReplicationCounters counters) {
         if (cs.sessionManager() == SessionManagerKind.BACKUP) {
             BackupManager backup = new BackupManager();
             backup.setMapSendOptions(SYNC_ACK);
             return backup;
         }
-        ReplicatingDeltaManager delta = new ReplicatingDeltaManager(counters);
+        ReplicatingDeltaManager delta = new ReplicatingDeltaManager(nodeName, counters);
         delta.setStateTransferTimeout((int) Math.max(1, cs.stateTransferTimeout().toSeconds()));
         delta.setExpireSessionsOnShutdown(false);
         delta.setNotifyListenersOnReplication(true);

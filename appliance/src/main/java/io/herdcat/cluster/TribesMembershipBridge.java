@@ -42,6 +42,9 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     private volatile Membership membership;
     private volatile boolean open;
     private volatile ClusterView lastView;
+    /** Tribes ids of every node in the current view, whatever its phase: the nodes replication messages may come from. */
+    private volatile Set<String> knownIds = Set.of();
+    private final Object knownLock = new Object();
     private byte[] payload = new byte[0];
     private byte[] domain = new byte[0];
 
@@ -108,6 +111,13 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
+        Set<String> ids = new HashSet<>();
+        view.records().stream().filter(NodeRecord::hasTribesMember)
+                .forEach(r -> ids.add(HexFormat.of().formatHex(MemberImpl.getMember(r.tribesMember()).getUniqueId())));
+        synchronized (knownLock) {
+            knownIds = Set.copyOf(ids);
+            knownLock.notifyAll();
+        }
         if (view.merge()) {
             view.memberNames().stream().filter(n -> !n.equals(selfName)).forEach(servedApart::add);
         }
@@ -164,6 +174,25 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
         }
         Member m = MemberImpl.getMember(data);
         return HexFormat.of().formatHex(m.getUniqueId()) + "@" + m.getName();
+    }
+
+    /**
+     * True when a node of the current view has this Tribes member id, waiting up to {@code millis} for
+     * it: a node's first replication message can arrive before its record does.
+     */
+    boolean awaitKnownMember(byte[] uniqueId, long millis) throws InterruptedException {
+        String id = HexFormat.of().formatHex(uniqueId);
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (knownLock) {
+            while (!knownIds.contains(id)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                knownLock.wait(left);
+            }
+            return true;
+        }
     }
 
     /** Names of the nodes whose sessions this node will not read. */

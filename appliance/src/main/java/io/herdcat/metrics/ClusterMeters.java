@@ -19,5 +19,12 @@ final class ClusterMeters {
         FunctionCounter.builder("herdcat.replication.send.failures", cluster, c -> c.counters().sendFailures())
                 .description("Session replication messages a member did not take (unreachable, or not "
                         + "acknowledged within 5 s), counted per member").register(registry);
+        FunctionCounter.builder("herdcat.replication.session.conflicts", cluster, c -> c.counters().sessionConflicts())
+                .description("Sessions changed on both sides of a partition; the later change won").register(registry);
+        FunctionCounter.builder("herdcat.replication.stale.copies", cluster, c -> c.counters().staleSessionCopies())
+                .description("Session copies or changes older than this node's copy, not applied").register(registry);
+        FunctionCounter.builder("herdcat.replication.dropped.messages", cluster, c -> c.counters().droppedMessages())
+                .description("Replication messages dropped: replayed, from a non-member, or unreadable")
+                .register(registry);
     }
 }

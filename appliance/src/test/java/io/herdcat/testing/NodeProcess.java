@@ -35,6 +35,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Path readyFile;
     private final StringBuffer output = new StringBuffer();
     private final Thread pump;
+    private String host = "127.0.0.1";
     private int httpPort;
     private int ajpPort;
     private int adminPort;
@@ -89,6 +90,28 @@ public final class NodeProcess implements AutoCloseable {
         return new NodeProcess(name, command(args), dir, Map.of(), ready);
     }
 
+    /**
+     * Starts a node inside network namespace {@code netns} ({@code ip netns exec}; needs root) with its
+     * cluster, HTTP and admin endpoints on {@code address}, which the test reaches through the
+     * namespaces' bridge. No discovery folder: give {@code --peers} (and a secret) in {@code extraArgs}.
+     */
+    public static NodeProcess startInNamespace(String netns, String address, String name, Path dir, Path webapps,
+                                               String... extraArgs) throws IOException {
+        Path ready = dir.resolve(name + ".ready.json");
+        Files.deleteIfExists(ready);
+        List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
+                "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
+                "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--admin-address", address,
+                "--cluster", CLUSTER, "--cluster-address", address, "--tribes-port", "0",
+                "--front-port", "0", "--front-address", "127.0.0.1"));
+        args.addAll(List.of(extraArgs));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        cmd.addAll(command(args));
+        NodeProcess node = new NodeProcess(name, cmd, dir, Map.of(), ready);
+        node.host = address;
+        return node;
+    }
+
     /** Runs the jar with exactly these arguments (no defaults added). */
     public static NodeProcess exec(String label, Path workingDir, Map<String, String> env, List<String> args)
             throws IOException {
@@ -140,11 +163,11 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public String httpUrl(String path) {
-        return "http://127.0.0.1:" + httpPort + path;
+        return "http://" + host + ":" + httpPort + path;
     }
 
     public String adminUrl(String path) {
-        return "http://127.0.0.1:" + adminPort + path;
+        return "http://" + host + ":" + adminPort + path;
     }
 
     public long pid() {

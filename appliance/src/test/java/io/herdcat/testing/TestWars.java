@@ -26,7 +26,8 @@ public final class TestWars {
 
     /**
      * The same, optionally {@code <distributable/>}; it also has {@code /bad.jsp}, which sets an
-     * attribute that cannot be serialized and prints "accepted" or "refused".
+     * attribute that cannot be serialized and prints "accepted" or "refused", and {@code /held.jsp}, which does
+     * the same with an instance of a class of the webapp's own.
      */
     public static void drop(Path webapps, String fileName, String label, boolean distributable) throws IOException {
         Path tmp = Files.createTempFile(webapps.getParent(), "war", ".tmp");
@@ -43,6 +44,9 @@ public final class TestWars {
             add(zip, "bad.jsp", "<%@ page contentType=\"text/plain\" %><% try { session.setAttribute(\"bad\","
                     + " new Object()); out.print(\"accepted\"); } catch (IllegalArgumentException e) {"
                     + " out.print(\"refused\"); } %>\n");
+            add(zip, "held.jsp", "<%@ page contentType=\"text/plain\" %><%! public static final class Held { } %><%"
+                    + " try { session.setAttribute(\"held\", new Held()); out.print(\"accepted\"); }"
+                    + " catch (IllegalArgumentException e) { out.print(\"refused\"); } %>\n");
             add(zip, "WEB-INF/web.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
