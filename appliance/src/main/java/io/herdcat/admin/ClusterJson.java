@@ -27,6 +27,7 @@ final class ClusterJson {
         Map<String, Object> replication = new LinkedHashMap<>();
         replication.put("notSerializableAttributes", cluster.counters().notSerializableAttributes());
         doc.put("replication", replication);
+        doc.put("rejectedMessages", cluster.rejectedMessages().snapshot());
         return doc;
     }
 

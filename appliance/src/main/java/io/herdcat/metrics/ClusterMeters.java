@@ -1,6 +1,7 @@
 package io.herdcat.metrics;
 
 import io.herdcat.cluster.ClusterNode;
+import io.herdcat.cluster.RejectedMessages;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,5 +20,13 @@ final class ClusterMeters {
         FunctionCounter.builder("herdcat.replication.send.failures", cluster, c -> c.counters().sendFailures())
                 .description("Session replication messages a member did not take (unreachable, or not "
                         + "acknowledged within 5 s), counted per member").register(registry);
+        for (RejectedMessages.Reason reason : RejectedMessages.Reason.values()) {
+            FunctionCounter.builder("herdcat.cluster.rejected.messages", cluster,
+                            c -> c.rejectedMessages().count(reason))
+                    .tag("reason", reason.key())
+                    .description("Membership messages this node refused: modified (authentication fails), replayed, "
+                            + "foreign (not sealed with this cluster's secret), nonMember, authRefused, unreadable, "
+                            + "queueFull").register(registry);
+        }
     }
 }

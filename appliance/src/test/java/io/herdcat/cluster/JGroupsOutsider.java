@@ -219,13 +219,36 @@ final class JGroupsOutsider {
         return copy;
     }
 
-    /** A single-message frame from {@code src} to {@code dest} carrying {@code payload}, neither sealed nor encrypted. */
-    static byte[] foreignFrame(Address src, Address dest, byte[] payload) throws IOException {
+    /** The cluster name, as the clear header of the captured message lists shows it. */
+    static byte[] clusterName(List<byte[]> frames) {
+        for (byte[] f : frames) {
+            try {
+                ByteArrayDataInputStream in = new ByteArrayDataInputStream(f);
+                in.readShort();
+                if ((in.readByte() & LIST) != 0) {
+                    Util.readAddress(in);
+                    Util.readAddress(in);
+                    short length = in.readShort();
+                    if (length > 0) {
+                        byte[] name = new byte[length];
+                        in.readFully(name);
+                        return name;
+                    }
+                }
+            } catch (Exception e) {
+                // try the next frame
+            }
+        }
+        throw new IllegalStateException("no message list with a cluster name among " + frames.size() + " frames");
+    }
+
+    /** A frame (a list of one message) from {@code src} to {@code dest} carrying {@code payload}, not sealed. */
+    static byte[] foreignFrame(byte[] cluster, Address src, Address dest, byte[] payload) throws IOException {
         BytesMessage msg = new BytesMessage(dest, payload);
         msg.setSrc(src);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            Util.writeMessage(msg, out, dest == null);
+            Util.writeMessageList(dest, src, cluster, List.of(msg), out, dest == null);
         }
         return bytes.toByteArray();
     }

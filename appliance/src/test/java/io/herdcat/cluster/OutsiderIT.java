@@ -92,10 +92,12 @@ class OutsiderIT {
                 // made up: admin commands and a record from an address no member has, in clear
                 List<byte[]> foreign = new ArrayList<>();
                 Address stranger = UUID.randomUUID();
+                byte[] cluster = JGroupsOutsider.clusterName(frames);
                 for (Address to : senders) {
-                    foreign.add(JGroupsOutsider.foreignFrame(stranger, to, new byte[] {3, 0, 0, 0, 2}));
-                    foreign.add(JGroupsOutsider.foreignFrame(stranger, to, new byte[] {2, 0, 0, 0, 9}));
-                    foreign.add(JGroupsOutsider.foreignFrame(to, to, new byte[] {3, 0, 0, 0, 1}));
+                    foreign.add(JGroupsOutsider.foreignFrame(cluster, stranger, to, new byte[] {3, 0, 0, 0, 2}));
+                    foreign.add(JGroupsOutsider.foreignFrame(cluster, stranger, to, new byte[] {2, 0, 0, 0, 9}));
+                    foreign.add(JGroupsOutsider.foreignFrame(cluster, to, to, new byte[] {3, 0, 0, 0, 1}));
+                    foreign.add(JGroupsOutsider.foreignFrame(cluster, stranger, null, new byte[] {3, 0, 0, 0, 2}));
                 }
                 List<byte[]> continued = JGroupsOutsider.continuedSequences(frames, 400);
                 for (int port : List.of(portA, portB)) {
