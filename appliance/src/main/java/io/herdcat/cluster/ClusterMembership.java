@@ -210,6 +210,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     @Override
     public void viewAccepted(View newView) {
         events.submit(() -> {
+            if (newView instanceof MergeView merged) {
+                LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
+                        merged.size(), merged.getSubgroups().size());
+            }
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
             synchronized (pending) {

@@ -29,17 +29,25 @@ final class FolderDiscovery extends FILE_PING {
 
     @Override
     public void findMembers(List<Address> members, boolean initialDiscovery, Responses responses) {
-        if (initialDiscovery && !settled) {
-            settled = true;
-            PhysicalAddress physical = (PhysicalAddress) down(new Event(Event.GET_PHYSICAL_ADDRESS, local_addr));
-            write(List.of(new PingData(local_addr, true, NameCache.get(local_addr), physical).coord(false)),
-                    cluster_name);
-            try {
-                Thread.sleep(SETTLE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (!initialDiscovery || settled) {
+            super.findMembers(members, initialDiscovery, responses);
+            return;
+        }
+        settled = true;
+        PhysicalAddress physical = (PhysicalAddress) down(new Event(Event.GET_PHYSICAL_ADDRESS, local_addr));
+        write(List.of(new PingData(local_addr, true, NameCache.get(local_addr), physical).coord(false)), cluster_name);
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.findMembers(members, true, responses);
+        // FILE_PING tells the others its address only when it did not find its own file; it did, so
+        // tell each node found, or a coordinator could not answer this node's join
+        for (PingData found : responses) {
+            if (!found.getAddress().equals(local_addr)) {
+                sendDiscoveryResponse(local_addr, physical, NameCache.get(local_addr), found.getAddress(), false);
             }
         }
-        super.findMembers(members, initialDiscovery, responses);
     }
 }

@@ -67,10 +67,12 @@ final class JGroupsStack {
         token.setAuth(auth);
         stack.add(auth.setAuthToken(token));
         GMS gms = new GMS();
-        // how long a joiner waits for a coordinator's answer; nodes that find no coordinator but each
-        // other retry until the lowest of them has formed the cluster
-        gms.setJoinTimeout(500);
-        gms.setMaxJoinAttempts(20);
+        // how long a joiner waits for a coordinator's answer (a busy coordinator of a starting host can
+        // take a while); nodes that find no coordinator but each other retry every 300 ms until the lowest
+        // of them has formed the cluster
+        gms.setJoinTimeout(1000);
+        gms.setMaxJoinAttempts(10);
+        gms.setValue("all_clients_retry_timeout", 300);
         gms.printLocalAddress(false);
         stack.add(gms);
         stack.add(new MFC());
