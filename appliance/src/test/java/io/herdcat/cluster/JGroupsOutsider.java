@@ -88,17 +88,24 @@ final class JGroupsOutsider {
         return frames;
     }
 
+    /**
+     * The connecting side of a JGroups TCP connection starts with the cookie, the version and its
+     * address; the accepting side sends frames from its first byte. Either way, frames are
+     * {@code length | version | …}.
+     */
     private static void splitFrames(byte[] stream, List<byte[]> frames) {
-        if (stream.length < 8 || !java.util.Arrays.equals(COOKIE, java.util.Arrays.copyOf(stream, 4))) {
+        if (stream.length < 8) {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(stream);
-        int pos = 6;
-        int addressSize = b.getShort(pos);
-        pos += 2 + addressSize;
-        while (pos + 4 <= stream.length) {
+        int pos = 0;
+        if (java.util.Arrays.equals(COOKIE, java.util.Arrays.copyOf(stream, 4))) {
+            int addressSize = b.getShort(6);
+            pos = 8 + addressSize;
+        }
+        while (pos + 6 <= stream.length) {
             int length = b.getInt(pos);
-            if (length <= 0 || pos + 4 + length > stream.length) {
+            if (length <= 2 || pos + 4 + length > stream.length || b.getShort(pos + 4) != Version.version) {
                 return;
             }
             frames.add(java.util.Arrays.copyOfRange(stream, pos + 4, pos + 4 + length));
@@ -121,7 +128,6 @@ final class JGroupsOutsider {
                         senders.add(src);
                     }
                 } else {
-                    in.readShort();
                     org.jgroups.Message m = Util.readMessage(in);
                     if (m.getSrc() != null && !(m.getSrc() instanceof IpAddress)) {
                         senders.add(m.getSrc());
@@ -219,8 +225,15 @@ final class JGroupsOutsider {
         return copy;
     }
 
-    /** The cluster name, as the clear header of the captured message lists shows it. */
+    /** The cluster name, as the clear headers of the captured frames show it. */
     static byte[] clusterName(List<byte[]> frames) {
+        for (org.jgroups.Message m : messages(frames)) {
+            for (org.jgroups.Header h : m.getHeaders().values()) {
+                if (h instanceof org.jgroups.protocols.TpHeader tp && tp.getClusterName() != null) {
+                    return tp.getClusterName();
+                }
+            }
+        }
         for (byte[] f : frames) {
             try {
                 ByteArrayDataInputStream in = new ByteArrayDataInputStream(f);
@@ -253,12 +266,16 @@ final class JGroupsOutsider {
         return bytes.toByteArray();
     }
 
-    /** Connects to a node's JGroups port as the peer {@code claimedPort} on loopback would, and sends the frames. */
-    static void send(int port, int claimedPort, List<byte[]> frames) throws IOException {
+    /**
+     * Connects to a node's JGroups port as a peer on loopback would, and sends the frames. Each call
+     * claims another peer address: a node keeps one connection per peer and refuses a second one.
+     */
+    static void send(int port, List<byte[]> frames) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream raw = s.getOutputStream();
             DataOutputStream out = new DataOutputStream(raw);
-            IpAddress me = new IpAddress(InetAddress.getLoopbackAddress(), claimedPort);
+            IpAddress me = new IpAddress(InetAddress.getLoopbackAddress(),
+                    java.util.concurrent.ThreadLocalRandom.current().nextInt(1024, 65536));
             out.write(COOKIE);
             out.writeShort(Version.version);
             out.writeShort(me.serializedSize());
