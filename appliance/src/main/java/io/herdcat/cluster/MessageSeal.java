@@ -34,7 +34,8 @@ import org.jgroups.util.Util;
  *
  * <p>Wire format of the payload: {@code 'H' 'S'}, format version (1 byte), key id (8 bytes: which
  * secret sealed it), nonce (12 bytes), then the ciphertext of {@code seq (8) | sealedAt millis (8) |
- * the message} with its 16-byte tag. The cluster name is authenticated, not sent.
+ * sealer's address (length 2, address) | the message} with its 16-byte tag. Sequence numbers count per
+ * sealer (a node may forward a message on behalf of another, e.g. a retransmission). The cluster name is authenticated, not sent.
  */
 final class MessageSeal extends Protocol {
     static final byte VERSION = 1;
@@ -86,7 +87,8 @@ final class MessageSeal extends Protocol {
         @SuppressWarnings("unchecked")
         FastArray<Message>.FastIterator it = (FastArray<Message>.FastIterator) batch.iterator();
         while (it.hasNext()) {
-            Message inner = unseal(batch.sender(), it.next());
+            Message outer = it.next();
+            Message inner = unseal(outer.getSrc() != null ? outer.getSrc() : batch.sender(), outer);
             if (inner == null) {
                 it.remove();
             } else {
@@ -109,9 +111,14 @@ final class MessageSeal extends Protocol {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(header.array());
             cipher.updateAAD(clusterName);
-            byte[] plain = ByteBuffer.allocate(16 + body.getLength()).putLong(sequence.incrementAndGet())
-                    .putLong(System.currentTimeMillis()).put(body.getArray(), body.getOffset(), body.getLength())
-                    .array();
+            Address sealer = local_addr != null ? local_addr : msg.getSrc();
+            org.jgroups.util.ByteArrayDataOutputStream a = new org.jgroups.util.ByteArrayDataOutputStream(32);
+            Util.writeAddress(sealer, a);
+            byte[] sealerBytes = Arrays.copyOf(a.buffer(), a.position());
+            byte[] plain = ByteBuffer.allocate(18 + sealerBytes.length + body.getLength())
+                    .putLong(sequence.incrementAndGet()).putLong(System.currentTimeMillis())
+                    .putShort((short) sealerBytes.length).put(sealerBytes)
+                    .put(body.getArray(), body.getOffset(), body.getLength()).array();
             byte[] out = Arrays.copyOf(header.array(), HEADER + cipher.getOutputSize(plain.length));
             cipher.doFinal(plain, 0, plain.length, out, HEADER);
             return out;
@@ -152,11 +159,15 @@ final class MessageSeal extends Protocol {
             return null;
         }
         Message inner;
+        Address sealer;
         ByteBuffer b = ByteBuffer.wrap(plain);
         long seq = b.getLong();
         long sealedAt = b.getLong();
         try {
-            inner = Util.messageFromBuffer(plain, 16, plain.length - 16);
+            int sealerLength = b.getShort();
+            sealer = Util.readAddress(new org.jgroups.util.ByteArrayDataInputStream(plain, 18, sealerLength));
+            int at = 18 + sealerLength;
+            inner = Util.messageFromBuffer(plain, at, plain.length - at);
         } catch (Exception e) {
             rejected.reject(Reason.UNREADABLE, sender, "authentic but unreadable: " + e);
             return null;
@@ -172,8 +183,8 @@ final class MessageSeal extends Protocol {
                     + MAX_AGE_MILLIS / 1000 + " s apart, or a replay)");
             return null;
         }
-        if (!firstTime(src, seq, now)) {
-            rejected.reject(Reason.REPLAYED, src, "sequence number " + seq + " already received");
+        if (!firstTime(sealer, seq, now)) {
+            rejected.reject(Reason.REPLAYED, src, "sequence number " + seq + " of " + sealer + " already received");
             return null;
         }
         return inner;
