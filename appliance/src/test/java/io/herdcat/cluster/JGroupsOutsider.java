@@ -285,11 +285,7 @@ final class JGroupsOutsider {
                 out.write(f);
             }
             out.flush();
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // closing sends FIN after the data: the node reads every frame before it sees the end
         } catch (IOException e) {
             // the node may close the connection of a peer it does not trust: what was sent is sent
             if (!String.valueOf(e.getMessage()).toLowerCase().contains("reset")
