@@ -30,6 +30,7 @@ final class ClusterJson {
         replication.put("staleSessionCopies", cluster.counters().staleSessionCopies());
         replication.put("droppedMessages", cluster.counters().droppedMessages());
         doc.put("replication", replication);
+        doc.put("rejectedMessages", cluster.rejectedMessages().snapshot());
         return doc;
     }
 

@@ -1,22 +1,25 @@
 package io.herdcat.cluster;
 
+import io.herdcat.cluster.ClusterMessage.FrontStatsMsg;
+import io.herdcat.cluster.ClusterMessage.NodeStats;
+import io.herdcat.cluster.ClusterMessage.RecordMsg;
+import io.herdcat.cluster.ClusterMessage.RecordRequest;
+import io.herdcat.cluster.ClusterMessage.ResetCounters;
+import io.herdcat.cluster.ClusterMessage.SetActivation;
+import io.herdcat.cluster.ClusterMessage.SetWeight;
+import io.herdcat.cluster.RejectedMessages.Reason;
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig.ClusterSettings;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -31,33 +34,30 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's JGroups channel and the table of node records it keeps in step with every member.
  * Each node is the only writer of its own record: it multicasts it on every change and on every new
- * view (so joiners and merged partitions learn it), and drops the records of members that left the
- * view. A change asked of another node (its weight or activation) is sent to that node, which applies
- * and republishes it. Views and messages are handled on one thread, never in JGroups' callbacks.
+ * view, and drops the records of members that left the view. A record that arrives before the view
+ * that holds its sender waits until that view is installed; and every second each node says which copy
+ * of its record is current (with its session count), so a member that missed it — after a merge, say —
+ * asks for it. A change asked of another node (its weight or activation) is sent to that node, which
+ * applies it only when it comes from a member of its current view, and republishes. Views and messages
+ * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks.
  */
 public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
-    private static final byte RECORD = 1;
-    private static final byte CHANGE_WEIGHT = 2;
-    private static final byte CHANGE_ACTIVATION = 3;
-    private static final byte NODE_STATS = 4;
-    private static final byte FRONT_STATS = 5;
-    private static final byte RESET_COUNTERS = 6;
+    /** Records of senders not yet in the view, kept for so many senders at most. */
+    private static final int MAX_PENDING = 64;
 
     private final ClusterSettings settings;
     private final Path discoveryRoot;
+    private final RejectedMessages rejected;
+    private final ClusterEvents events;
     private volatile JChannel channel;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
+    private final Map<Address, NodeRecord> pending = new LinkedHashMap<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cluster-events");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<String, Long> sessionsByNode = new ConcurrentHashMap<>();
     private volatile FrontStats frontStats;
     private volatile Runnable onResetCounters = () -> { };
-    private volatile java.util.function.Consumer<NodeRecord> onAdminChange = r -> { };
+    private volatile Consumer<NodeRecord> onAdminChange = r -> { };
     private volatile NodeRecord self;
     private volatile View view;
     private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
@@ -66,14 +66,21 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.settings = settings;
         this.self = initial;
         this.discoveryRoot = discoveryRoot;
+        this.rejected = new RejectedMessages(initial.name());
+        this.events = new ClusterEvents(rejected);
     }
 
     /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
     public record FrontStats(String from, long receivedAtMillis, byte[] snapshot) {
     }
 
+    /** Cluster messages this node refused, by reason. */
+    public RejectedMessages rejectedMessages() {
+        return rejected;
+    }
+
     /** Called with this node's record after an admin request changed its weight or activation. */
-    public void onAdminChange(java.util.function.Consumer<NodeRecord> callback) {
+    public void onAdminChange(Consumer<NodeRecord> callback) {
         this.onAdminChange = callback;
     }
 
@@ -82,11 +89,12 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.onResetCounters = callback;
     }
 
-    /** Tells every member how many sessions this node holds (sent every second). */
+    /** Tells every member how many sessions this node holds and which record of it is current (every second). */
     public void publishSessions(long activeSessions) {
         sessionsByNode.put(self.name(), activeSessions);
         if (channel != null) {
-            send(null, NODE_STATS, out -> out.writeLong(activeSessions));
+            NodeRecord me = self;
+            send(null, new NodeStats(activeSessions, me.revision(), me.startedAt().toEpochMilli()));
         }
     }
 
@@ -94,10 +102,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     public void publishFrontStats(byte[] snapshot) {
         frontStats = new FrontStats(self.name(), System.currentTimeMillis(), snapshot);
         if (channel != null) {
-            send(null, FRONT_STATS, out -> {
-                out.writeInt(snapshot.length);
-                out.write(snapshot);
-            });
+            send(null, new FrontStatsMsg(snapshot));
         }
     }
 
@@ -106,13 +111,13 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         return Map.copyOf(sessionsByNode);
     }
 
-    public java.util.Optional<FrontStats> frontStats() {
-        return java.util.Optional.ofNullable(frontStats);
+    public Optional<FrontStats> frontStats() {
+        return Optional.ofNullable(frontStats);
     }
 
     /** Asks node {@code name} (the one running the front) to reset its counters; false when no such member. */
     public boolean requestCountersReset(String name) {
-        return request(name, RESET_COUNTERS, 0);
+        return request(name, new ResetCounters());
     }
 
     public void addListener(ClusterListener listener) {
@@ -125,15 +130,15 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
      * @throws SecurityException when the cluster refuses this node (another secret)
      */
     public void join() throws Exception {
-        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot));
+        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected));
         ch.name(self.name());
         ch.setReceiver(this);
         ch.setDiscardOwnMessages(true);
         channel = ch;
         ch.connect(settings.name());
         update(r -> r);
-        LOG.info("Joined cluster {} as {} ({} member(s): {})", settings.name(), self.name(),
-                channel.getView().size(), channel.getView().getMembers());
+        LOG.info("Joined cluster {} as {} ({} member(s): {}); messages sealed with {}", settings.name(), self.name(),
+                channel.getView().size(), channel.getView().getMembers(), settings.secret().origin());
     }
 
     /** Changes this node's own record and tells every member. */
@@ -141,7 +146,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         synchronized (this) {
             self = change.apply(self);
         }
-        events.execute(() -> {
+        events.submit(() -> {
             JChannel ch = channel;
             Address me = ch == null ? null : ch.getAddress();
             if (me != null) {
@@ -162,50 +167,63 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     /** Asks node {@code name} (this one included) to take a new weight; false when no such member. */
     public boolean requestWeight(String name, int weight) {
-        return request(name, CHANGE_WEIGHT, weight);
+        return request(name, new SetWeight(weight));
     }
 
     /** Asks node {@code name} (this one included) to take a new activation; false when no such member. */
     public boolean requestActivation(String name, Activation activation) {
-        return request(name, CHANGE_ACTIVATION, activation.ordinal());
+        return request(name, new SetActivation(activation));
     }
 
-    private boolean request(String name, byte type, int value) {
+    private boolean request(String name, ClusterMessage command) {
         if (name.equals(self.name())) {
-            apply(type, value);
+            apply(command);
             return true;
         }
         for (Map.Entry<Address, NodeRecord> e : records.entrySet()) {
             if (e.getValue().name().equals(name)) {
-                send(e.getKey(), type, out -> out.writeInt(value));
+                send(e.getKey(), command);
                 return true;
             }
         }
         return false;
     }
 
-    private void apply(byte type, int value) {
-        if (type == RESET_COUNTERS) {
+    private void apply(ClusterMessage command) {
+        if (command instanceof ResetCounters) {
             LOG.info("Front counters reset on request");
             onResetCounters.run();
             return;
         }
-        if (type == CHANGE_WEIGHT) {
-            LOG.info("Weight of {} set to {}", self.name(), value);
-            update(r -> r.withWeight(value));
+        if (command instanceof SetWeight w) {
+            LOG.info("Weight of {} set to {}", self.name(), w.weight());
+            update(r -> r.withWeight(w.weight()));
+        } else if (command instanceof SetActivation a) {
+            LOG.info("Activation of {} set to {}", self.name(), a.activation());
+            update(r -> r.withActivation(a.activation()));
         } else {
-            Activation a = Activation.values()[value];
-            LOG.info("Activation of {} set to {}", self.name(), a);
-            update(r -> r.withActivation(a));
+            throw new IllegalArgumentException("not an admin command: " + command);
         }
         onAdminChange.accept(self);
     }
 
     @Override
     public void viewAccepted(View newView) {
-        events.execute(() -> {
+        events.submit(() -> {
+            if (newView instanceof MergeView merged) {
+                LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
+                        merged.size(), merged.getSubgroups().size());
+            }
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
+            synchronized (pending) {
+                for (Address a : newView.getMembers()) {
+                    NodeRecord waiting = pending.remove(a);
+                    if (waiting != null) {
+                        store(a, waiting);
+                    }
+                }
+            }
             sessionsByNode.keySet().retainAll(records.values().stream().map(NodeRecord::name).toList());
             Address me = channel.getAddress();
             if (me != null) {
@@ -222,39 +240,70 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         int offset = msg.getOffset();
         int length = msg.getLength();
         Address from = msg.getSrc();
-        events.execute(() -> handle(from, data, offset, length));
+        events.offer(() -> handle(from, data, offset, length));
     }
 
     private void handle(Address from, byte[] data, int offset, int length) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset, length))) {
-            byte type = in.readByte();
-            if (type == RECORD) {
-                NodeRecord r = NodeRecord.readFrom(in);
-                NodeRecord old = records.get(from);
-                View v = view;
-                if ((old == null || old.revision() < r.revision() || !old.startedAt().equals(r.startedAt()))
-                        && (v == null || v.containsMember(from))) {
-                    records.put(from, r);
-                    publishView();
-                }
-            } else if (type == CHANGE_WEIGHT || type == CHANGE_ACTIVATION || type == RESET_COUNTERS) {
-                apply(type, in.readInt());
-            } else if (type == NODE_STATS) {
-                NodeRecord r = records.get(from);
-                if (r != null) {
-                    sessionsByNode.put(r.name(), in.readLong());
-                }
-            } else if (type == FRONT_STATS) {
-                NodeRecord r = records.get(from);
-                byte[] snapshot = new byte[in.readInt()];
-                in.readFully(snapshot);
-                frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
-                        snapshot);
-            } else {
-                LOG.warn("Ignored cluster message of unknown type {} from {}", type, from);
-            }
+        ClusterMessage m;
+        try {
+            m = ClusterMessage.decode(data, offset, length);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Ignored a malformed cluster message from {}: {}", from, e.toString());
+            rejected.reject(Reason.UNREADABLE, from, e.getMessage());
+            return;
+        }
+        View v = view;
+        boolean member = v != null && v.containsMember(from);
+        if (m instanceof RecordMsg r) {
+            if (member) {
+                store(from, r.record());
+            } else {
+                synchronized (pending) {
+                    pending.remove(from);
+                    pending.put(from, r.record());
+                    if (pending.size() > MAX_PENDING) {
+                        pending.remove(pending.keySet().iterator().next());
+                    }
+                }
+            }
+        } else if (m instanceof NodeStats s) {
+            NodeRecord known = records.get(from);
+            if (member && (known == null || known.revision() < s.revision()
+                    || known.startedAt().toEpochMilli() != s.startedAtMillis())) {
+                send(from, new RecordRequest());
+            }
+            if (member && known != null) {
+                sessionsByNode.put(known.name(), s.sessions());
+            }
+        } else if (m instanceof RecordRequest) {
+            if (member) {
+                send(from, new RecordMsg(self));
+            }
+        } else if (m instanceof FrontStatsMsg f) {
+            if (member) {
+                NodeRecord r = records.get(from);
+                frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
+                        f.snapshot());
+            }
+        } else if (m instanceof SetWeight w && (w.weight() < 1 || w.weight() > 100)) {
+            rejected.reject(Reason.UNREADABLE, from, "weight " + w.weight() + " out of 1-100");
+        } else {
+            command(from, member, m);
+        }
+    }
+
+    private void command(Address from, boolean member, ClusterMessage command) {
+        if (!member) {
+            rejected.reject(Reason.NON_MEMBER, from, command.type() + " from a node outside the current view");
+            return;
+        }
+        apply(command);
+    }
+
+    private void store(Address from, NodeRecord r) {
+        NodeRecord old = records.get(from);
+        if (old == null || old.revision() < r.revision() || !old.startedAt().equals(r.startedAt())) {
+            records.put(from, r);
+            publishView();
         }
     }
 
@@ -287,22 +336,12 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     }
 
     private void multicast(NodeRecord r) {
-        send(null, RECORD, r::writeTo);
+        send(null, new RecordMsg(r));
     }
 
-    private interface Body {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private void send(Address to, byte type, Body body) {
+    private void send(Address to, ClusterMessage m) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(type);
-            body.write(out);
-            channel.send(new BytesMessage(to, bytes.toByteArray()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            channel.send(new BytesMessage(to, ClusterMessage.encode(m)));
         } catch (Exception e) {
             LOG.warn("Could not send to the cluster: {}", e.toString());
         }
@@ -314,11 +353,6 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         if (ch != null) {
             ch.close();
         }
-        events.shutdown();
-        try {
-            events.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        events.close();
     }
 }

@@ -89,6 +89,11 @@ public final class ClusterNode implements AutoCloseable {
         return membership.self();
     }
 
+    /** Cluster messages this node refused (altered, replayed, foreign, …), by reason. */
+    public RejectedMessages rejectedMessages() {
+        return membership.rejectedMessages();
+    }
+
     public ReplicationCounters counters() {
         return counters;
     }

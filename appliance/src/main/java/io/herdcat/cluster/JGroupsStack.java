@@ -6,18 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.crypto.spec.SecretKeySpec;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
-import org.jgroups.protocols.FILE_PING;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
 import org.jgroups.protocols.MPING;
 import org.jgroups.protocols.NON_BLOCKING_SENDS;
-import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UFC;
@@ -32,13 +29,14 @@ import org.jgroups.stack.Protocol;
  * The JGroups protocol stack of a node, bottom (transport) first: JGroups' own tcp.xml, with
  * discovery chosen by configuration, failure detection tuned (a killed process leaves the view in
  * about {@code crash.timeout}, a silent one within 1.3 × {@code silence.timeout}), quick merges after a
- * partition heals, and, with a cluster secret, AUTH (who may join) and SYM_ENCRYPT (what is said).
+ * partition heals, every message sealed right above the transport ({@link MessageSeal}: encrypted and
+ * authenticated, headers included, replays refused) and joins proven with {@link HmacAuthToken}.
  */
 final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    static List<Protocol> build(ClusterSettings cs, Path discoveryRoot) {
+    static List<Protocol> build(ClusterSettings cs, Path discoveryRoot, String node, RejectedMessages rejected) {
         List<Protocol> stack = new ArrayList<>();
         TCP tcp = new TCP();
         tcp.setBindAddress(cs.address());
@@ -46,11 +44,13 @@ final class JGroupsStack {
         tcp.setPortRange(0);
         stack.add(tcp);
         stack.add(new NON_BLOCKING_SENDS());
+        stack.add(new MessageSeal(cs.secret(), cs.name(), rejected, new SecretMismatchDetector(node)));
         stack.add(discovery(cs, discoveryRoot));
 
         MERGE3 merge = new MERGE3();
-        merge.setMinInterval(1000);
-        merge.setMaxInterval(3000);
+        // partitions that heal (or nodes that still missed each other) merge within about 3 s
+        merge.setMinInterval(500);
+        merge.setMaxInterval(1500);
         stack.add(merge);
         FD_SOCK2 fdSock = new FD_SOCK2();
         fdSock.setBindAddress(cs.address());
@@ -59,27 +59,20 @@ final class JGroupsStack {
         stack.add(new FD_ALL3().setTimeout(silence).setInterval(Math.max(100, silence / 5)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(cs.crashTimeout().toMillis()));
         stack.add(new BARRIER());
-        SecretKeySpec key = cs.secret() == null ? null
-                : new SecretKeySpec(cs.secret().derive("herdcat/jgroups-encryption"), "AES");
-        stack.add(new SecretMismatchDetector(key));
-        if (key != null) {
-            SYM_ENCRYPT encrypt = new SYM_ENCRYPT();
-            encrypt.setSecretKey(key);
-            encrypt.symAlgorithm("AES/CBC/PKCS5Padding");
-            encrypt.symIvLength(16);
-            stack.add(encrypt);
-        }
         stack.add(new NAKACK2().useMcastXmit(false));
         stack.add(new UNICAST3());
         stack.add(new STABLE());
-        if (cs.secret() != null) {
-            stack.add(new AUTH().setAuthToken(new HmacAuthToken(cs.secret().derive("herdcat/jgroups-auth"))));
-        }
+        AUTH auth = new AUTH();
+        HmacAuthToken token = new HmacAuthToken(cs.secret().derive("herdcat/jgroups-auth"), rejected);
+        token.setAuth(auth);
+        stack.add(auth.setAuthToken(token));
         GMS gms = new GMS();
-        // a lone node waits this long for an answer before it forms the cluster; nodes that miss each
-        // other meanwhile merge a few seconds later and fetch each other's sessions
-        gms.setJoinTimeout(250);
-        gms.setMaxJoinAttempts(3);
+        // how long a joiner waits for a coordinator's answer (a busy coordinator of a starting host can
+        // take a while); nodes that find no coordinator but each other retry every 300 ms until the lowest
+        // of them has formed the cluster
+        gms.setJoinTimeout(1000);
+        gms.setMaxJoinAttempts(10);
+        gms.setValue("all_clients_retry_timeout", 300);
         gms.printLocalAddress(false);
         stack.add(gms);
         stack.add(new MFC());
@@ -91,7 +84,7 @@ final class JGroupsStack {
     private static Protocol discovery(ClusterSettings cs, Path discoveryRoot) {
         return switch (cs.discovery()) {
             case FOLDER -> {
-                FILE_PING ping = new FILE_PING();
+                FolderDiscovery ping = new FolderDiscovery();
                 ping.setLocation(discoveryRoot.toAbsolutePath().toString());
                 // a killed coordinator leaves its file behind: the next coordinator clears stale ones
                 ping.removeAllDataOnViewChange(true);

@@ -96,10 +96,14 @@ public record NodeRecord(
                 tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt);
     }
 
+    /**
+     * Writes the record: every enum by its name, fields in a fixed order. Fields added later go at the
+     * end, where a node that does not know them stops reading (the message body carries its length).
+     */
     void writeTo(DataOutput out) throws IOException {
         out.writeUTF(name);
         out.writeLong(revision);
-        out.writeByte(phase.ordinal());
+        out.writeUTF(phase.name());
         out.writeUTF(ajpHost);
         out.writeInt(ajpPort);
         out.writeInt(httpPort);
@@ -109,8 +113,8 @@ public record NodeRecord(
         out.writeInt(tribesMember.length);
         out.write(tribesMember);
         out.writeInt(weight);
-        out.writeByte(activation.ordinal());
-        out.writeByte(dispatcher.ordinal());
+        out.writeUTF(activation.name());
+        out.writeUTF(dispatcher.name());
         out.writeUTF(herdcatVersion);
         out.writeUTF(tomcatVersion);
         out.writeInt(webapps.size());
@@ -121,24 +125,32 @@ public record NodeRecord(
         out.writeLong(startedAt.toEpochMilli());
     }
 
+    /** @throws IOException when the bytes are not a record, or name a value this node does not know */
     static NodeRecord readFrom(DataInput in) throws IOException {
         String name = in.readUTF();
         long revision = in.readLong();
-        Phase phase = Phase.values()[in.readByte()];
+        Phase phase = named(Phase.class, in.readUTF());
         String ajpHost = in.readUTF();
         int ajpPort = in.readInt();
         int httpPort = in.readInt();
         int adminPort = in.readInt();
         String tribesHost = in.readUTF();
         int tribesPort = in.readInt();
-        byte[] member = new byte[in.readInt()];
+        int memberLength = in.readInt();
+        if (memberLength < 0 || memberLength > 64 * 1024) {
+            throw new IOException("Tribes member of " + memberLength + " bytes");
+        }
+        byte[] member = new byte[memberLength];
         in.readFully(member);
         int weight = in.readInt();
-        Activation activation = Activation.values()[in.readByte()];
-        DispatcherMode dispatcher = DispatcherMode.values()[in.readByte()];
+        Activation activation = named(Activation.class, in.readUTF());
+        DispatcherMode dispatcher = named(DispatcherMode.class, in.readUTF());
         String herdcatVersion = in.readUTF();
         String tomcatVersion = in.readUTF();
         int n = in.readInt();
+        if (n < 0 || n > 10_000) {
+            throw new IOException(n + " webapps");
+        }
         List<Webapp> webapps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             webapps.add(new Webapp(in.readUTF(), in.readUTF()));
@@ -146,5 +158,13 @@ public record NodeRecord(
         Instant startedAt = Instant.ofEpochMilli(in.readLong());
         return new NodeRecord(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
                 member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+    }
+
+    static <E extends Enum<E>> E named(Class<E> type, String name) throws IOException {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("unknown " + type.getSimpleName() + " '" + name + "'");
+        }
     }
 }

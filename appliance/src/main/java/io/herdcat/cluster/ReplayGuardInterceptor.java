@@ -35,6 +35,8 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
     private static final long LOG_EVERY_MILLIS = 10_000;
     /** How long a message from a node this node has no record of yet waits for the record. */
     private static final long RECORD_WAIT_MILLIS = 3_000;
+    /** Tribes sends over several connections at once: numbers this far apart may arrive out of order. */
+    private static final int REPLAY_WINDOW = 4096;
 
     private final String nodeName;
     private final TribesMembershipBridge members;
@@ -106,7 +108,7 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         }
         ReplayWindow window;
         synchronized (windows) {
-            window = windows.computeIfAbsent(HexFormat.of().formatHex(sender), k -> new ReplayWindow());
+            window = windows.computeIfAbsent(HexFormat.of().formatHex(sender), k -> new ReplayWindow(REPLAY_WINDOW));
         }
         if (!window.accept(seq)) {
             drop(msg, "replayed (sequence " + seq + ")");

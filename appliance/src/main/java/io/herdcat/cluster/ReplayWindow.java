@@ -4,40 +4,48 @@ import java.util.BitSet;
 
 /**
  * The sequence numbers seen from one sender, as in IPsec's anti-replay window: a number is accepted
- * once, when it is above the highest seen or within the last {@value #SIZE} below it and not yet
- * seen; anything older is refused. Out-of-order arrival (Tribes sends over several connections) within
- * the window is fine.
+ * once, when it is above the highest seen or within the last {@code size} below it and not yet seen;
+ * anything older is refused. Out-of-order arrival within the window is fine (Tribes sends over several
+ * connections; JGroups retransmits). Used for replication messages and for sealed membership messages.
  */
 final class ReplayWindow {
-    static final int SIZE = 4096;
-    private final BitSet seen = new BitSet(SIZE);
+    private final int size;
+    private final BitSet seen;
     private long highest;
 
-    /** True the first time {@code sequence} is offered and it is not too old. */
+    ReplayWindow(int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("window size " + size);
+        }
+        this.size = size;
+        this.seen = new BitSet(size);
+    }
+
+    /** True (and remembered) the first time {@code sequence} is offered and it is not too old. */
     synchronized boolean accept(long sequence) {
         if (sequence <= 0) {
             return false;
         }
         if (sequence > highest) {
-            if (sequence - highest >= SIZE) {
+            if (sequence - highest >= size) {
                 seen.clear();
             } else {
                 for (long s = highest + 1; s < sequence; s++) {
-                    seen.clear((int) (s % SIZE));
+                    seen.clear(bit(s));
                 }
             }
             highest = sequence;
-            seen.set((int) (sequence % SIZE));
+            seen.set(bit(sequence));
             return true;
         }
-        if (highest - sequence >= SIZE) {
+        if (highest - sequence >= size || seen.get(bit(sequence))) {
             return false;
         }
-        int bit = (int) (sequence % SIZE);
-        if (seen.get(bit)) {
-            return false;
-        }
-        seen.set(bit);
+        seen.set(bit(sequence));
         return true;
+    }
+
+    private int bit(long sequence) {
+        return (int) (sequence % size);
     }
 }

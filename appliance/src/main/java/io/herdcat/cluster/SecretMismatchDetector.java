@@ -1,71 +1,70 @@
 package io.herdcat.cluster;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.SecretKey;
-import org.jgroups.Address;
-import org.jgroups.Message;
-import org.jgroups.conf.ClassConfigurator;
-import org.jgroups.protocols.EncryptHeader;
-import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.stack.Protocol;
-import org.jgroups.util.MessageBatch;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits where SYM_ENCRYPT is (or would be) and says, once per sender, why a node cannot be part of
- * this cluster: its traffic is encrypted with another secret, or with one while this node has none,
- * or not at all. SYM_ENCRYPT itself drops such messages without a word a user could act on.
+ * Says, once per sender, why a node cannot be part of this cluster (another secret, or traffic that is
+ * not sealed at all), so the user can act on it. Remembers at most {@value #MAX_SENDERS} senders (the
+ * least recently reported are forgotten first) and writes at most {@value #MAX_LINES_PER_MINUTE} lines a
+ * minute: any address can send, so neither memory nor the log may grow with the number of senders.
  */
-final class SecretMismatchDetector extends Protocol {
+final class SecretMismatchDetector {
     private static final Logger LOG = LoggerFactory.getLogger(SecretMismatchDetector.class);
-    private final byte[] version;
-    private final short encryptId = ClassConfigurator.getProtocolId(SYM_ENCRYPT.class);
-    private final Set<Address> reported = ConcurrentHashMap.newKeySet();
-
-    /** @param key this node's encryption key, or null when it has no cluster secret */
-    SecretMismatchDetector(SecretKey key) {
-        try {
-            this.version = key == null ? null : MessageDigest.getInstance("MD5").digest(key.getEncoded());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    static final int MAX_SENDERS = 256;
+    static final int MAX_LINES_PER_MINUTE = 10;
+    private final String node;
+    private final Map<Object, Boolean> reported = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+            return size() > MAX_SENDERS;
         }
+    };
+    private long minuteStart = System.nanoTime();
+    private int linesThisMinute;
+
+    SecretMismatchDetector(String node) {
+        this.node = node;
     }
 
-    @Override
-    public Object up(Message msg) {
-        check(msg);
-        return up_prot.up(msg);
+    /** A message sealed with another key than this cluster's. */
+    void anotherSecret(Object from) {
+        report(from, "it uses another cluster secret (secret.file differs between the two nodes, or one of them "
+                + "uses its host's secret)");
     }
 
-    @Override
-    public void up(MessageBatch batch) {
-        for (Message msg : batch) {
-            check(msg);
+    /** A message that is not sealed at all. */
+    void notSealed(Object from) {
+        report(from, "its traffic is not sealed with a cluster secret (another Herdcat version, or not a Herdcat "
+                + "node)");
+    }
+
+    private void report(Object from, String why) {
+        if (from == null) {
+            return;
         }
-        up_prot.up(batch);
-    }
-
-    private void check(Message msg) {
-        EncryptHeader h = msg.getHeader(encryptId);
-        if (version == null) {
-            if (h != null) {
-                report(msg.getSrc(), "it uses a cluster secret and this node has none (set the same secret.file here)");
+        synchronized (reported) {
+            if (reported.put(from, Boolean.TRUE) != null) {
+                return;
             }
-        } else if (h == null) {
-            report(msg.getSrc(), "it has no cluster secret (set the same secret.file on every node)");
-        } else if (h.version() != null && !Arrays.equals(h.version(), version)) {
-            report(msg.getSrc(), "it uses another cluster secret (secret.file differs between the two nodes)");
+            long now = System.nanoTime();
+            if (now - minuteStart > 60_000_000_000L) {
+                minuteStart = now;
+                linesThisMinute = 0;
+            }
+            if (++linesThisMinute > MAX_LINES_PER_MINUTE) {
+                return;
+            }
         }
+        LOG.error("{}: Cluster traffic from {} is refused: {}", node, from, why);
     }
 
-    private void report(Address from, String why) {
-        if (from != null && reported.add(from)) {
-            LOG.error("Cluster traffic from {} is refused: {}", from, why);
+    /** How many senders are remembered now (never more than {@value #MAX_SENDERS}). */
+    int remembered() {
+        synchronized (reported) {
+            return reported.size();
         }
     }
 }

@@ -13,12 +13,23 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterSecret {
     static final int MIN_LENGTH = 16;
     private final byte[] secret;
+    private final String origin;
 
     public ClusterSecret(String secret) {
+        this(secret, "secret.file");
+    }
+
+    /** @param origin where the secret comes from, for log lines ("secret.file", "this host's secret …") */
+    public ClusterSecret(String secret, String origin) {
+        this.origin = origin;
         if (secret.length() < MIN_LENGTH) {
             throw new IllegalArgumentException("cluster secret shorter than " + MIN_LENGTH);
         }
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public String origin() {
+        return origin;
     }
 
     /** 32 bytes derived for {@code purpose}, the same on every node with the same secret. */

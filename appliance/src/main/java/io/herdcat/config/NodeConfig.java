@@ -60,6 +60,12 @@ public record NodeConfig(
             }
             return peers.isEmpty() ? Discovery.MULTICAST : Discovery.PEERS;
         }
+
+        /** The same settings with this cluster secret (the host's when secret.file is not set). */
+        public ClusterSettings withSecret(ClusterSecret s) {
+            return new ClusterSettings(name, address, peers, discoveryDir, tribesPort, jgroupsPort, s, sessionManager,
+                    stateTransferTimeout, crashTimeout, silenceTimeout);
+        }
     }
 
     /** How the HTTP front balances and what it accepts. */
@@ -132,6 +138,7 @@ public record NodeConfig(
         Path secretFile = p.existingFile(Setting.SECRET_FILE);
         ClusterSecret secret = secretFile == null ? null : readClusterSecret(p, secretFile);
         ClusterSettings cluster = clusterSettings(p, offset, secret);
+        cluster = cluster.withSecret(secret != null ? secret : HostSecret.load(HostSecret.defaultLocation()));
         Long parentPid = p.isGiven(Setting.PARENT_PID) ? (long) p.integer(Setting.PARENT_PID, 1, Integer.MAX_VALUE) : null;
 
         return new NodeConfig(
@@ -327,7 +334,7 @@ public record NodeConfig(
             throw ConfigException.of(p.value(Setting.SECRET_FILE), "the secret in " + file + " is shorter than "
                     + ClusterSecret.MIN_LENGTH + " characters; put a long random string in it (openssl rand -hex 32)");
         }
-        return new ClusterSecret(secret);
+        return new ClusterSecret(secret, "secret.file " + file);
     }
 
     /** The short host name, made safe for a jvmRoute, with "-N" for port offset N. */

@@ -9,9 +9,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link DispatcherSnapshot} as bytes, so the node running the front can tell every member what it sees. */
+/**
+ * A {@link DispatcherSnapshot} as bytes, so the node running the front can tell every member what it sees.
+ * Format 2: the version byte, the front's fields, then each node's fields behind their length, so a later
+ * version can append fields at the end or to each node's entry, and this one skips them. Format 1, the same
+ * fields without the lengths, is still read. A format below 1 is refused with the reason.
+ */
 public final class FrontStatsCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private FrontStatsCodec() {
     }
@@ -25,24 +30,10 @@ public final class FrontStatsCodec {
             out.writeLong(s.failovers());
             out.writeShort(s.nodes().size());
             for (DispatcherSnapshot.NodeStats n : s.nodes()) {
-                out.writeUTF(n.route());
-                out.writeUTF(n.address());
-                out.writeUTF(n.activation());
-                out.writeInt(n.weight());
-                out.writeUTF(n.state());
-                out.writeLong(n.errorSinceMillis());
-                out.writeBoolean(n.lastError() != null);
-                if (n.lastError() != null) {
-                    out.writeUTF(n.lastError().length() > 500 ? n.lastError().substring(0, 500) : n.lastError());
-                }
-                out.writeLong(n.lastErrorAtMillis());
-                out.writeLong(n.inFlight());
-                out.writeLong(n.requests());
-                out.writeLong(n.errors());
-                out.writeLong(n.bytesIn());
-                out.writeLong(n.bytesOut());
-                out.writeInt(n.poolOpen());
-                out.writeInt(n.poolIdle());
+                ByteArrayOutputStream entry = new ByteArrayOutputStream(128);
+                writeNode(new DataOutputStream(entry), n);
+                out.writeShort(entry.size());
+                entry.writeTo(out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -50,12 +41,33 @@ public final class FrontStatsCodec {
         return bytes.toByteArray();
     }
 
-    /** @throws IOException when the bytes are not a snapshot of this version */
+    private static void writeNode(DataOutputStream out, DispatcherSnapshot.NodeStats n) throws IOException {
+        out.writeUTF(n.route());
+        out.writeUTF(n.address());
+        out.writeUTF(n.activation());
+        out.writeInt(n.weight());
+        out.writeUTF(n.state());
+        out.writeLong(n.errorSinceMillis());
+        out.writeBoolean(n.lastError() != null);
+        if (n.lastError() != null) {
+            out.writeUTF(n.lastError().length() > 500 ? n.lastError().substring(0, 500) : n.lastError());
+        }
+        out.writeLong(n.lastErrorAtMillis());
+        out.writeLong(n.inFlight());
+        out.writeLong(n.requests());
+        out.writeLong(n.errors());
+        out.writeLong(n.bytesIn());
+        out.writeLong(n.bytesOut());
+        out.writeInt(n.poolOpen());
+        out.writeInt(n.poolIdle());
+    }
+
+    /** @throws IOException when the bytes are not a snapshot of a format this node reads (1 and later) */
     public static DispatcherSnapshot decode(byte[] data) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readByte();
-            if (version != VERSION) {
-                throw new IOException("front statistics of version " + version + ", expected " + VERSION);
+            int version = in.readUnsignedByte();
+            if (version < 1) {
+                throw new IOException("front statistics of format " + version + "; this node reads format 1 and later");
             }
             String scheme = in.readUTF();
             int port = in.readInt();
@@ -63,18 +75,27 @@ public final class FrontStatsCodec {
             int count = in.readUnsignedShort();
             List<DispatcherSnapshot.NodeStats> nodes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String route = in.readUTF();
-                String address = in.readUTF();
-                String activation = in.readUTF();
-                int weight = in.readInt();
-                String state = in.readUTF();
-                long errorSince = in.readLong();
-                String lastError = in.readBoolean() ? in.readUTF() : null;
-                nodes.add(new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince,
-                        lastError, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                        in.readLong(), in.readInt(), in.readInt()));
+                if (version == 1) {
+                    nodes.add(readNode(in));
+                } else {
+                    byte[] entry = in.readNBytes(in.readUnsignedShort());
+                    nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry))));
+                }
             }
             return new DispatcherSnapshot(scheme, port, failovers, nodes);
         }
+    }
+
+    private static DispatcherSnapshot.NodeStats readNode(DataInputStream in) throws IOException {
+        String route = in.readUTF();
+        String address = in.readUTF();
+        String activation = in.readUTF();
+        int weight = in.readInt();
+        String state = in.readUTF();
+        long errorSince = in.readLong();
+        String lastError = in.readBoolean() ? in.readUTF() : null;
+        return new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince,
+                lastError, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readInt(), in.readInt());
     }
 }

@@ -1,6 +1,7 @@
 package io.herdcat.metrics;
 
 import io.herdcat.cluster.ClusterNode;
+import io.herdcat.cluster.RejectedMessages;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,5 +27,14 @@ final class ClusterMeters {
         FunctionCounter.builder("herdcat.replication.dropped.messages", cluster, c -> c.counters().droppedMessages())
                 .description("Replication messages dropped: replayed, from a non-member, or unreadable")
                 .register(registry);
+
+        for (RejectedMessages.Reason reason : RejectedMessages.Reason.values()) {
+            FunctionCounter.builder("herdcat.cluster.rejected.messages", cluster,
+                            c -> c.rejectedMessages().count(reason))
+                    .tag("reason", reason.key())
+                    .description("Membership messages this node refused: modified (authentication fails), replayed, "
+                            + "foreign (not sealed with this cluster's secret), nonMember, authRefused, unreadable, "
+                            + "queueFull").register(registry);
+        }
     }
 }

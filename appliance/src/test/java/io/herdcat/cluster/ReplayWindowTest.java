@@ -6,32 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class ReplayWindowTest {
+    private static final int SIZE = 1024;
+
     @Test
     void eachSequenceNumberIsTakenOnceEvenOutOfOrder() {
-        ReplayWindow w = new ReplayWindow();
+        ReplayWindow w = new ReplayWindow(SIZE);
         assertTrue(w.accept(2));
         assertTrue(w.accept(1), "late but new");
         assertFalse(w.accept(2), "replayed");
         assertFalse(w.accept(1), "replayed");
         assertTrue(w.accept(3));
-    }
-
-    @Test
-    void numbersOlderThanTheWindowAreRefused() {
-        ReplayWindow w = new ReplayWindow();
-        assertTrue(w.accept(ReplayWindow.SIZE + 10));
-        assertFalse(w.accept(5), "too old to tell");
-        assertTrue(w.accept(ReplayWindow.SIZE + 9));
         assertFalse(w.accept(0));
         assertFalse(w.accept(-1));
     }
 
     @Test
+    void numbersOlderThanTheWindowAreRefused() {
+        ReplayWindow w = new ReplayWindow(SIZE);
+        assertTrue(w.accept(5000));
+        assertFalse(w.accept(5000 - SIZE), "too old to tell");
+        assertTrue(w.accept(5000 - SIZE + 1));
+        assertFalse(w.accept(5000 - SIZE + 1));
+        assertTrue(w.accept(4999));
+    }
+
+    @Test
     void aJumpClearsWhatWasSeenBelowIt() {
-        ReplayWindow w = new ReplayWindow();
+        ReplayWindow w = new ReplayWindow(SIZE);
         assertTrue(w.accept(10));
-        assertTrue(w.accept(10 + ReplayWindow.SIZE / 2));
+        assertTrue(w.accept(10 + SIZE / 2));
         assertFalse(w.accept(10));
         assertTrue(w.accept(11));
+        assertTrue(w.accept(10 + SIZE / 2 + SIZE), "a jump past the window forgets everything below");
+        assertFalse(w.accept(12));
     }
 }

@@ -19,9 +19,14 @@ public final class PacketCapture implements AutoCloseable {
     private final Path file;
 
     public PacketCapture(Path file, int port) throws IOException {
+        this(file, "tcp port " + port);
+    }
+
+    /** Captures what matches a tcpdump filter expression, e.g. {@code tcp port 1 or tcp port 2}. */
+    public PacketCapture(Path file, String filter) throws IOException {
         this.file = file;
         this.tcpdump = new ProcessBuilder("tcpdump", "-Z", "root", "-i", "lo", "-U", "-s", "0", "-w", file.toString(),
-                "tcp port " + port).redirectErrorStream(true).start();
+                filter).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.contains("listening on")) {

@@ -1,0 +1,77 @@
+package io.herdcat.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The front's statistics: the current format, the previous one, and fields a later version appends. */
+class FrontStatsCodecTest {
+    private static final DispatcherSnapshot.NodeStats NODE = new DispatcherSnapshot.NodeStats("a", "127.0.0.1:8009",
+            "active", 3, "ok", 0, "boom", 5, 1, 2, 3, 4, 5, 6, 7);
+    private static final DispatcherSnapshot SNAPSHOT = new DispatcherSnapshot("http", 8080, 9, List.of(NODE, NODE));
+
+    @Test
+    void readsBackWhatItWrites() throws IOException {
+        assertEquals(SNAPSHOT, FrontStatsCodec.decode(FrontStatsCodec.encode(SNAPSHOT)));
+    }
+
+    @Test
+    void readsThePreviousFormat() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        front(out);
+        out.writeShort(2);
+        node(out);
+        node(out);
+        assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
+    }
+
+    @Test
+    void skipsFieldsALaterVersionAppendsAndRefusesFormatZero() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(3);
+        front(out);
+        out.writeShort(2);
+        for (int i = 0; i < 2; i++) {
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            DataOutputStream e = new DataOutputStream(entry);
+            node(e);
+            e.writeUTF("a field of format 3");
+            out.writeShort(entry.size());
+            entry.writeTo(out);
+        }
+        out.writeLong(42);
+        assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
+        assertThrows(IOException.class, () -> FrontStatsCodec.decode(new byte[] {0}));
+    }
+
+    private static void front(DataOutputStream out) throws IOException {
+        out.writeUTF("http");
+        out.writeInt(8080);
+        out.writeLong(9);
+    }
+
+    private static void node(DataOutputStream out) throws IOException {
+        out.writeUTF("a");
+        out.writeUTF("127.0.0.1:8009");
+        out.writeUTF("active");
+        out.writeInt(3);
+        out.writeUTF("ok");
+        out.writeLong(0);
+        out.writeBoolean(true);
+        out.writeUTF("boom");
+        out.writeLong(5);
+        for (int i = 1; i <= 5; i++) {
+            out.writeLong(i);
+        }
+        out.writeInt(6);
+        out.writeInt(7);
+    }
+}
