@@ -130,27 +130,15 @@ class PartitionIT {
         }
     }
 
-    /**
-     * Every node lists every node's record as ready: only then does it replicate with all of them.
-     * A node can miss a member's record after a merge until that member publishes it again, so each
-     * node is asked to republish (an unchanged weight) while a record is missing anywhere.
-     */
+    /** Every node lists every node's record as ready: only then does it replicate with all of them. */
     private static void awaitEveryRecordEverywhere(List<NodeProcess> nodes) {
         for (NodeProcess n : nodes) {
             await().atMost(VIEW).until(() -> members(n).size() == 3);
         }
-        await().atMost(RECORDS).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            boolean all = nodes.stream().allMatch(n -> {
-                String status = status(n);
-                return NAMES.stream().allMatch(name -> status.contains("{\"name\":\"" + name + "\",\"phase\":\"READY\""));
-            });
-            if (!all) {
-                for (int i = 0; i < nodes.size(); i++) {
-                    Cluster.adminPost(nodes.get(i), "/nodes/" + NAMES.get(i) + "/weight", "1", Cluster.ADMIN_TOKEN);
-                }
-            }
-            return all;
-        });
+        await().atMost(RECORDS).pollInterval(Duration.ofMillis(250)).until(() -> nodes.stream().allMatch(n -> {
+            String status = status(n);
+            return NAMES.stream().allMatch(name -> status.contains("{\"name\":\"" + name + "\",\"phase\":\"READY\""));
+        }));
     }
 
     /** Writes {@code value} into the session (creating it when it has no id yet). */
