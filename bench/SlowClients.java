@@ -90,7 +90,9 @@ public class SlowClients {
     }
 
     void run(Path ready, Path stop) throws IOException {
-        fill();
+        // a front that stops accepting (its backlog full) makes each connect wait for its timeout:
+        // the attack is declared in place with what it could open in 30 s, and refilled on every tick
+        fill(30_000_000_000L);
         Files.writeString(ready, "ready\n");
         long tick = 0;
         long nextTick = System.nanoTime() + 1_000_000_000L;
@@ -115,7 +117,7 @@ public class SlowClients {
                 nextTick += 1_000_000_000L;
                 tick++;
                 tick(tick);
-                fill();
+                fill(500_000_000L);
             }
         }
         for (SocketChannel ch : open.keySet()) {
@@ -160,12 +162,25 @@ public class SlowClients {
         }
     }
 
-    /** Opens connections until each kind has its target (a connect that fails is tried on the next tick). */
-    private void fill() {
+    /**
+     * Opens connections, one of each kind in turn, until each kind has its target or the time budget
+     * is spent (a connect that fails is tried on the next tick).
+     */
+    private void fill(long budgetNanos) {
+        long deadline = System.nanoTime() + budgetNanos;
+        Map<Kind, Integer> missing = new java.util.EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) {
-            int missing = stats(k).target - openOf(k);
-            for (int i = 0; i < missing; i++) {
-                connect(k);
+            missing.put(k, stats(k).target - openOf(k));
+        }
+        boolean any = true;
+        while (any && System.nanoTime() - deadline < 0) {
+            any = false;
+            for (Kind k : Kind.values()) {
+                if (missing.get(k) > 0) {
+                    missing.merge(k, -1, Integer::sum);
+                    connect(k);
+                    any = true;
+                }
             }
         }
     }

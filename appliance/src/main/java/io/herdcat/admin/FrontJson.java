@@ -15,6 +15,11 @@ final class FrontJson {
         doc.put("scheme", s.scheme());
         doc.put("port", s.port());
         doc.put("failovers", s.failovers());
+        Map<String, Object> cuts = new LinkedHashMap<>();
+        cuts.put("slowBodies", s.clientCuts().slowBodies());
+        cuts.put("sendTimeouts", s.clientCuts().sendTimeouts());
+        cuts.put("refusedConnections", s.clientCuts().refusedConnections());
+        doc.put("clientsCut", cuts);
         doc.put("nodes", s.nodes().stream().map(FrontJson::node).toList());
         return doc;
     }

@@ -222,7 +222,8 @@ public final class Dispatcher implements AutoCloseable {
                     w.bytesOut(), pool == null ? 0 : pool.openConnections(), pool == null ? 0 : pool.idleConnections()));
         }
         nodes.sort(java.util.Comparator.comparing(DispatcherSnapshot.NodeStats::route));
-        return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(), nodes);
+        return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(),
+                new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes);
     }
 
     /** Zeroes the counters of every node and the failover count. */

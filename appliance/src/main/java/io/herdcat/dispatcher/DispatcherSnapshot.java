@@ -4,9 +4,21 @@ import java.util.List;
 
 /**
  * What the front knows at one moment, for the status page, the admin API and metrics: where it
- * listens, how many requests it moved to another node, and per node its settings, health and counters.
+ * listens, how many requests it moved to another node, what it cut off of slow or greedy clients, and
+ * per node its settings, health and counters.
  */
-public record DispatcherSnapshot(String scheme, int port, long failovers, List<NodeStats> nodes) {
+public record DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes) {
+
+    /**
+     * Clients the front cut off to protect the nodes, since it started.
+     *
+     * @param slowBodies         requests answered 408: their body did not arrive in time or at the minimum rate
+     * @param sendTimeouts       connections closed because the client took no response bytes for the send timeout
+     * @param refusedConnections connections closed at accept: their address already held its maximum
+     */
+    public record ClientCuts(long slowBodies, long sendTimeouts, long refusedConnections) {
+        public static final ClientCuts NONE = new ClientCuts(0, 0, 0);
+    }
 
     /**
      * One node as the front sees it.
@@ -22,6 +34,7 @@ public record DispatcherSnapshot(String scheme, int port, long failovers, List<N
     }
 
     public DispatcherSnapshot {
+        java.util.Objects.requireNonNull(clientCuts);
         nodes = List.copyOf(nodes);
     }
 }

@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * A {@link DispatcherSnapshot} as bytes, so the node running the front can tell every member what it sees.
- * Format 2: the version byte, the front's fields, then each node's fields behind their length, so a later
- * version can append fields at the end or to each node's entry, and this one skips them. Format 1, the same
- * fields without the lengths, is still read. A format below 1 is refused with the reason.
+ * Format 3: the version byte, the front's fields, each node's fields behind their length, then the clients
+ * the front cut off; a later version can append fields at the end or to each node's entry, and this one
+ * skips them. Formats 1 (no lengths) and 2 (no clients cut off: read as none) are still read. A format
+ * below 1 is refused with the reason.
  */
 public final class FrontStatsCodec {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private FrontStatsCodec() {
     }
@@ -35,6 +36,9 @@ public final class FrontStatsCodec {
                 out.writeShort(entry.size());
                 entry.writeTo(out);
             }
+            out.writeLong(s.clientCuts().slowBodies());
+            out.writeLong(s.clientCuts().sendTimeouts());
+            out.writeLong(s.clientCuts().refusedConnections());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,7 +86,9 @@ public final class FrontStatsCodec {
                     nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry))));
                 }
             }
-            return new DispatcherSnapshot(scheme, port, failovers, nodes);
+            DispatcherSnapshot.ClientCuts cuts = version < 3 ? DispatcherSnapshot.ClientCuts.NONE
+                    : new DispatcherSnapshot.ClientCuts(in.readLong(), in.readLong(), in.readLong());
+            return new DispatcherSnapshot(scheme, port, failovers, cuts, nodes);
         }
     }
 

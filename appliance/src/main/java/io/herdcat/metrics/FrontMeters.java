@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The cluster's HTTP front, on the node that runs it: per node the front's requests, errors, requests
- * in flight, body bytes, AJP connections and health; failovers; and the front's responses by status
+ * in flight, body bytes, AJP connections and health; failovers; clients cut off by kind; and the front's responses by status
  * class with their durations. The meters exist only while this node runs the front: they are
  * registered when it opens and removed at the first scrape after it closed (or moved to another node).
  */
@@ -25,6 +25,7 @@ final class FrontMeters {
     private volatile DispatcherSnapshot snapshot;
     private volatile StatusTimers responses;
     private Meter failovers;
+    private List<Meter> clientCuts = List.of();
 
     FrontMeters(MeterRegistry registry, FrontService front) {
         this.registry = registry;
@@ -68,6 +69,10 @@ final class FrontMeters {
             failovers = FunctionCounter.builder("herdcat.front.failovers", this,
                             m -> m.snapshot == null ? Double.NaN : m.snapshot.failovers())
                     .description("Requests the front moved to another node after theirs failed").register(registry);
+            clientCuts = List.of(
+                    clientCut("slow-body", DispatcherSnapshot.ClientCuts::slowBodies),
+                    clientCut("send-timeout", DispatcherSnapshot.ClientCuts::sendTimeouts),
+                    clientCut("refused-connection", DispatcherSnapshot.ClientCuts::refusedConnections));
         }
         return responses;
     }
@@ -77,9 +82,20 @@ final class FrontMeters {
         if (responses != null) {
             responses.meters().forEach(registry::remove);
             registry.remove(failovers);
+            clientCuts.forEach(registry::remove);
+            clientCuts = List.of();
             responses = null;
             failovers = null;
         }
+    }
+
+    private Meter clientCut(String kind, ToDoubleFunction<DispatcherSnapshot.ClientCuts> count) {
+        return FunctionCounter.builder("herdcat.front.clients.cut", this,
+                        m -> m.snapshot == null ? Double.NaN : count.applyAsDouble(m.snapshot.clientCuts()))
+                .tag("kind", kind)
+                .description("Clients the front cut off to protect the nodes: slow-body (408, body too slow), "
+                        + "send-timeout (took no response bytes), refused-connection (its address at its maximum)")
+                .register(registry);
     }
 
     private List<Meter> nodeMeters(String route) {

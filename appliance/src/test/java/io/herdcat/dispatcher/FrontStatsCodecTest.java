@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class FrontStatsCodecTest {
     private static final DispatcherSnapshot.NodeStats NODE = new DispatcherSnapshot.NodeStats("a", "127.0.0.1:8009",
             "active", 3, "ok", 0, "boom", 5, 1, 2, 3, 4, 5, 6, 7);
-    private static final DispatcherSnapshot SNAPSHOT = new DispatcherSnapshot("http", 8080, 9, List.of(NODE, NODE));
+    private static final DispatcherSnapshot SNAPSHOT = new DispatcherSnapshot("http", 8080, 9,
+            new DispatcherSnapshot.ClientCuts(10, 11, 12), List.of(NODE, NODE));
+    private static final DispatcherSnapshot.ClientCuts NONE = DispatcherSnapshot.ClientCuts.NONE;
 
     @Test
     void readsBackWhatItWrites() throws IOException {
@@ -21,7 +23,7 @@ class FrontStatsCodecTest {
     }
 
     @Test
-    void readsThePreviousFormat() throws IOException {
+    void readsThePreviousFormats() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(1);
@@ -29,24 +31,40 @@ class FrontStatsCodecTest {
         out.writeShort(2);
         node(out);
         node(out);
-        assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
+        DispatcherSnapshot noCuts = new DispatcherSnapshot("http", 8080, 9, NONE, List.of(NODE, NODE));
+        assertEquals(noCuts, FrontStatsCodec.decode(bytes.toByteArray()));
+
+        bytes.reset();
+        out.writeByte(2);
+        front(out);
+        out.writeShort(2);
+        for (int i = 0; i < 2; i++) {
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            node(new DataOutputStream(entry));
+            out.writeShort(entry.size());
+            entry.writeTo(out);
+        }
+        assertEquals(noCuts, FrontStatsCodec.decode(bytes.toByteArray()));
     }
 
     @Test
     void skipsFieldsALaterVersionAppendsAndRefusesFormatZero() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(3);
+        out.writeByte(4);
         front(out);
         out.writeShort(2);
         for (int i = 0; i < 2; i++) {
             ByteArrayOutputStream entry = new ByteArrayOutputStream();
             DataOutputStream e = new DataOutputStream(entry);
             node(e);
-            e.writeUTF("a field of format 3");
+            e.writeUTF("a field of format 4");
             out.writeShort(entry.size());
             entry.writeTo(out);
         }
+        out.writeLong(10);
+        out.writeLong(11);
+        out.writeLong(12);
         out.writeLong(42);
         assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
         assertThrows(IOException.class, () -> FrontStatsCodec.decode(new byte[] {0}));

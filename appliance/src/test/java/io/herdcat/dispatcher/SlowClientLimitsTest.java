@@ -61,6 +61,7 @@ class SlowClientLimitsTest {
         }
         assertEquals(0, nodeStats().requests(), "the node saw none of them");
         assertEquals(2, dispatcher.slowBodies());
+        assertEquals(2, dispatcher.snapshot().clientCuts().slowBodies(), "on /status and /metrics");
     }
 
     @Test
@@ -104,6 +105,7 @@ class SlowClientLimitsTest {
             s.getOutputStream().write(("GET /download?bytes=" + (256 << 20) + " HTTP/1.1\r\nHost: h\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.sendTimeouts() == 1);
+            assertEquals(1, dispatcher.snapshot().clientCuts().sendTimeouts(), "on /status and /metrics");
             await().atMost(Duration.ofSeconds(30)).until(() -> nodeStats().inFlight() == 0);
             InputStream in = s.getInputStream();
             s.setSoTimeout(20_000);
@@ -135,6 +137,7 @@ class SlowClientLimitsTest {
                 assertEquals(-1, fourth.in.read(), "closed at once");
             }
             assertEquals(1, dispatcher.refusedConnections());
+            assertEquals(1, dispatcher.snapshot().clientCuts().refusedConnections(), "on /status and /metrics");
             try (RawHttp other = new RawHttp(dispatcher.port())) {
                 assertEquals("a ", other.send("GET /who HTTP/1.1\r\nHost: h\r\n\r\n").read().text());
             }

@@ -100,6 +100,7 @@ class MetricsIT {
             for (String family : List.of("herdcat_front_requests_total", "herdcat_front_errors_total",
                     "herdcat_front_in_flight", "herdcat_front_bytes_in_total", "herdcat_front_bytes_out_total",
                     "herdcat_front_connections", "herdcat_front_failovers_total", "herdcat_front_node_up",
+                    "herdcat_front_clients_cut_total",
                     "herdcat_front_responses_total", "herdcat_front_request_seconds")) {
                 assertNotNull(frontBefore.family(family), family + " in " + frontBefore.familyNames());
             }
