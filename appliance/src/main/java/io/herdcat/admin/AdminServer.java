@@ -180,7 +180,7 @@ public final class AdminServer {
         if (cluster != null) {
             doc.put("clusterName", config.cluster().name());
             doc.put("self", config.name());
-            doc.put("dispatcher", io.herdcat.cluster.DispatcherElection.elected(cluster.view()).orElse(null));
+            doc.put("dispatcher", cluster.view().dispatcher().orElse(null));
             doc.put("nodes", NodesJson.nodes(cluster, now));
         }
         doc.putAll(StatusJson.status(s, port(), now));

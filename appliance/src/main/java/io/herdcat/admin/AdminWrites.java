@@ -94,7 +94,7 @@ final class AdminWrites {
 
     /** The front's counters live on the node that runs it: the request goes there. */
     private Result resetCounters(AdminRequest exchange) {
-        String front = io.herdcat.cluster.DispatcherElection.elected(cluster.view()).orElse(null);
+        String front = cluster.view().dispatcher().orElse(null);
         if (front == null || !cluster.requestCountersReset(front)) {
             return Result.of(409, "error", "no node runs the HTTP front now");
         }

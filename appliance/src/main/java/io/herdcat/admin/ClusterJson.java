@@ -2,7 +2,6 @@ package io.herdcat.admin;
 
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.cluster.ClusterView;
-import io.herdcat.cluster.DispatcherElection;
 import io.herdcat.cluster.NodeRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ final class ClusterJson {
         doc.put("name", clusterName);
         doc.put("viewId", view.viewId());
         doc.put("coordinator", view.coordinator().orElse(null));
-        doc.put("dispatcher", DispatcherElection.elected(view).orElse(null));
+        doc.put("dispatcher", view.dispatcher().orElse(null));
         doc.put("members", view.memberNames());
         doc.put("nodes", view.records().stream().map(ClusterJson::record).toList());
         doc.put("incompatibleNodes", List.copyOf(cluster.incompatibleNodes()));

@@ -3,7 +3,6 @@ package io.herdcat.admin;
 import io.herdcat.cluster.ClusterMembership;
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.cluster.ClusterView;
-import io.herdcat.cluster.DispatcherElection;
 import io.herdcat.cluster.NodeRecord;
 import io.herdcat.dispatcher.DispatcherSnapshot;
 import io.herdcat.dispatcher.FrontStatsCodec;
@@ -33,7 +32,7 @@ final class NodesJson {
 
     static List<Map<String, Object>> nodes(ClusterNode cluster, Instant now) {
         ClusterView view = cluster.view();
-        String dispatcher = DispatcherElection.elected(view).orElse(null);
+        String dispatcher = view.dispatcher().orElse(null);
         Map<String, DispatcherSnapshot.NodeStats> seen = new HashMap<>();
         front(cluster.membership(), now).ifPresent(s -> s.nodes().forEach(n -> seen.put(n.route(), n)));
         Map<String, Long> sessions = cluster.membership().sessionsByNode();

@@ -5,14 +5,46 @@ import java.util.Optional;
 
 /**
  * One consistent picture of the cluster: the members in JGroups' view order (oldest first; the first
- * is the coordinator) and the record each has published. A member whose record has not arrived yet
- * is listed in {@code memberNames} but has no record. {@code merge} is true for the view that joins
- * partitions that lived apart (or nodes that started at the same moment and formed one each).
+ * is the coordinator), the record each has published, and the node elected to run the HTTP front
+ * ({@link DispatcherElection}, computed once here so every reader agrees). A member whose record has
+ * not arrived yet is listed in {@code memberNames} but has no record. {@code merge} is true for the view
+ * that joins partitions that lived apart (or nodes that started at the same moment and formed one each).
  */
-public record ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge) {
-    public ClusterView {
-        memberNames = List.copyOf(memberNames);
-        records = List.copyOf(records);
+public final class ClusterView {
+    private final long viewId;
+    private final List<String> memberNames;
+    private final List<NodeRecord> records;
+    private final boolean merge;
+    private final Optional<String> dispatcher;
+
+    public ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge) {
+        this.viewId = viewId;
+        this.memberNames = List.copyOf(memberNames);
+        this.records = List.copyOf(records);
+        this.merge = merge;
+        this.dispatcher = DispatcherElection.elect(this.records);
+    }
+
+    public long viewId() {
+        return viewId;
+    }
+
+    public List<String> memberNames() {
+        return memberNames;
+    }
+
+    /** The members' records, in view order. */
+    public List<NodeRecord> records() {
+        return records;
+    }
+
+    public boolean merge() {
+        return merge;
+    }
+
+    /** The node elected to run the HTTP front, if any member can. */
+    public Optional<String> dispatcher() {
+        return dispatcher;
     }
 
     public Optional<String> coordinator() {
@@ -21,5 +53,11 @@ public record ClusterView(long viewId, List<String> memberNames, List<NodeRecord
 
     public Optional<NodeRecord> record(String name) {
         return records.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterView[" + viewId + ", members=" + memberNames + ", dispatcher=" + dispatcher.orElse("none")
+                + (merge ? ", merge" : "") + "]";
     }
 }

@@ -2,7 +2,6 @@ package io.herdcat.dispatcher;
 
 import io.herdcat.cluster.ClusterListener;
 import io.herdcat.cluster.ClusterView;
-import io.herdcat.cluster.DispatcherElection;
 import io.herdcat.cluster.NodeRecord;
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig;
@@ -67,7 +66,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
-        boolean elected = !stopping && DispatcherElection.elected(view).filter(selfName::equals).isPresent();
+        boolean elected = !stopping && view.dispatcher().filter(selfName::equals).isPresent();
         if (elected && dispatcher == null) {
             open();
         } else if (!elected && dispatcher != null) {
@@ -108,7 +107,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
 
     private java.util.Optional<String> electedNow() {
         ClusterView v = lastView;
-        return v == null ? java.util.Optional.empty() : DispatcherElection.elected(v);
+        return v == null ? java.util.Optional.empty() : v.dispatcher();
     }
 
     private void open() {
