@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API of a node, on its own port (127.0.0.1 by default): {@code GET /status} and
  * {@code GET /health} (readiness: 503 until every webapp is deployed and while stopping),
- * {@code GET /health/live} (liveness), {@code /metrics}, the status page and the writes.
+ * {@code GET /health/live} (liveness), {@code GET /health/front} (200 only on the node that runs the
+ * cluster's HTTP front, for an outer load balancer or keepalived to follow it), {@code /metrics}, the
+ * status page and the writes.
  *
  * <p>Probes must answer whatever other clients do, so the port runs on one non-blocking event loop
  * that no client can hold: a connection costs no thread while it sends its request, a request must
@@ -159,6 +161,7 @@ public final class AdminServer {
                 case "/status" -> AdminResponse.json(200, JsonWriter.write(statusDocument(s)));
                 case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}")
                         : AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
+                case "/health/front" -> frontHealth();
                 case "/" -> StatusPage.response();
                 case "/metrics" -> {
                     Supplier<String> m = metrics;
@@ -166,12 +169,22 @@ public final class AdminServer {
                             : AdminResponse.of(200, "text/plain; version=0.0.4", m.get());
                 }
                 default -> AdminResponse.json(404,
-                        "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\"]}");
+                        "{\"error\":\"not found\",\"endpoints\":[\"/status\",\"/health\",\"/health/live\",\"/health/front\"]}");
             };
         } catch (RuntimeException e) {
             LOG.warn("admin request {} {} failed", r.method(), r.path(), e);
             return AdminResponse.json(500, "{\"error\":\"internal error, see the node's log\"}");
         }
+    }
+
+    /** 200 while this node is the elected front and its front listens; 503 (naming the elected node) otherwise. */
+    private AdminResponse frontHealth() {
+        String elected = cluster == null ? null : cluster.view().dispatcher().orElse(null);
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        boolean here = !stopping && config.name().equals(elected) && front.get().isPresent();
+        doc.put("front", here ? "here" : "elsewhere");
+        doc.put("dispatcher", elected);
+        return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
     }
 
     private Map<String, Object> statusDocument(NodeStatus s) {

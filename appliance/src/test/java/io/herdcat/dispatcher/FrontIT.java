@@ -41,6 +41,8 @@ class FrontIT {
             String front = "http://127.0.0.1:" + frontPort + "/session-demo/session.json";
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(front) == 200);
             assertTrue(Cluster.status(a).contains("\"dispatcher\":\"a\""), "the oldest node runs the front");
+            assertEquals(200, Http.status(a.adminUrl("/health/front")), "the front's node says so");
+            assertEquals(503, Http.status(b.adminUrl("/health/front")), "the other node does not run it");
 
             Set<String> nodes = new HashSet<>();
             for (int i = 0; i < 10; i++) {
@@ -68,6 +70,8 @@ class FrontIT {
                 assertEquals("\"basket\":\"3\"", Cluster.attributes(after.body()));
                 assertTrue(!nodeOf(after.body()).equals(owner), after.body());
             });
+            NodeProcess survivor = victim == a ? b : a;
+            await().atMost(Duration.ofSeconds(15)).until(() -> Http.status(survivor.adminUrl("/health/front")) == 200);
         }
     }
 
