@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -30,14 +31,14 @@ final class BackendRequest {
     }
 
     /** Who is at the other end of a client connection and how it reached the front; the same for all its requests. */
-    record Client(String address, int port, String localHost, int localPort, boolean secure, AjpRequestHead.Ssl ssl,
-                  boolean trustedProxy) {
+    record Client(InetAddress inet, String address, int port, String localHost, int localPort, boolean secure,
+                  AjpRequestHead.Ssl ssl, boolean trustedProxy) {
         static Client of(Channel channel, List<AddressRange> trustedProxies) {
             InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
             InetSocketAddress local = (InetSocketAddress) channel.localAddress();
             AjpRequestHead.Ssl tls = FrontTls.of(channel);
             boolean trusted = trustedProxies.stream().anyMatch(r -> r.contains(remote.getAddress()));
-            return new Client(remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
+            return new Client(remote.getAddress(), remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
                     local.getPort(), tls != null, tls, trusted);
         }
     }

@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
@@ -100,7 +99,7 @@ final class ProxyExchange {
         this.clientRequest = clientRequest;
         this.front = front;
         this.keepAlive = HttpUtil.isKeepAlive(clientRequest);
-        this.clientAddress = ((InetSocketAddress) client.channel().remoteAddress()).getAddress();
+        this.clientAddress = front.client().inet();
         this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
         long declared = HttpUtil.isTransferEncodingChunked(clientRequest) ? -1
                 : HttpUtil.getContentLength(clientRequest, 0L);
