@@ -93,14 +93,24 @@ public final class AdminServer {
         stopping = true;
     }
 
-    /** Binds the port and starts answering. */
+    /** Binds the port and starts answering at once. */
     public void start() throws IOException {
+        bind();
+        serve();
+    }
+
+    /**
+     * Binds the port without accepting a connection yet (clients that connect wait in the backlog until
+     * {@link #serve()}), so a privileged port can be bound before the node gives up root.
+     */
+    public void bind() throws IOException {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("admin-io", true), NioIoHandler.newFactory());
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_CONNECTIONS),
                 new DefaultThreadFactory("admin", true));
         AdminConnections connections = new AdminConnections(MAX_CONNECTIONS);
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -122,6 +132,12 @@ public final class AdminServer {
             }
             throw new IOException(e.toString(), e);
         }
+    }
+
+    /** Starts accepting on the bound port. */
+    public void serve() {
+        server.config().setAutoRead(true);
+        server.read();
     }
 
     public int port() {

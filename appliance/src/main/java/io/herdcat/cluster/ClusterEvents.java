@@ -23,6 +23,10 @@ final class ClusterEvents implements AutoCloseable {
         this.rejected = rejected;
         this.thread = new Thread(this::run, "cluster-events");
         thread.setDaemon(true);
+    }
+
+    /** Starts handling the events queued so far and from now on. */
+    void start() {
         thread.start();
     }
 

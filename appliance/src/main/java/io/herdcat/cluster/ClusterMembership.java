@@ -130,6 +130,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
      * @throws SecurityException when the cluster refuses this node (another secret)
      */
     public void join() throws Exception {
+        events.start();
         JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected));
         ch.name(self.name());
         ch.setReceiver(this);

@@ -48,6 +48,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private Dispatcher dispatcher;
     private Dispatcher leaving;
     private java.util.concurrent.Future<?> handover = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private boolean started;
     private boolean stopping;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String lastError;
@@ -55,6 +56,16 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     public FrontService(NodeConfig config) {
         this.selfName = config.name();
         this.config = config;
+    }
+
+    /** Follows the cluster from now on: opens the front whenever this node is elected (a failed bind retried every second). */
+    public void start(ClusterView current) {
+        ClusterView latest;
+        synchronized (this) {
+            started = true;
+            latest = lastView == null ? current : lastView;
+        }
+        clusterChanged(latest);
         retry.scheduleWithFixedDelay(() -> {
             ClusterView v = lastView;
             if (v != null) {
@@ -66,6 +77,9 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     @Override
     public synchronized void clusterChanged(ClusterView view) {
         lastView = view;
+        if (!started) {
+            return;
+        }
         boolean elected = !stopping && view.dispatcher().filter(selfName::equals).isPresent();
         if (elected && dispatcher == null) {
             open();

@@ -4,6 +4,8 @@ import io.herdcat.admin.AdminServer;
 import io.herdcat.cluster.ClusterNode;
 import io.herdcat.cluster.NodeRecord;
 import io.herdcat.dispatcher.FrontService;
+import io.herdcat.lifecycle.LifeCycle;
+import io.herdcat.lifecycle.Phase;
 import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigSources;
@@ -18,17 +20,19 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), open
- * the admin port, start Tomcat, announce readiness, then wait for SIGTERM and stop gracefully.
+ * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), then
+ * start its parts as one {@link LifeCycle} — bind the admin port and Tomcat's privileged ports, give up
+ * root, answer on the admin port, join the cluster, start Tomcat, follow the election of the HTTP front,
+ * announce readiness — then wait for SIGTERM and stop them in reverse, gracefully.
  */
 final class NodeLauncher {
+    private static final String ADMIN_PORT = "open the admin port";
+    private static final String JOIN = "join its cluster";
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
     private final Path workingDir;
@@ -39,38 +43,16 @@ final class NodeLauncher {
         this.workingDir = workingDir;
     }
 
-    /** A started node with its admin port. */
-    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, ClusterNode cluster, FrontService front,
-                       Logger log) {
+    /** A started node: its parts, stopped in the reverse order of their start. */
+    record RunningNode(NodeConfig config, TomcatNode node, AdminServer admin, LifeCycle life, Logger log) {
         /**
          * Announces the stop first, so the fronts send this node nothing new and the election moves; hands
          * the front over if it runs here and lets its requests in flight finish; then lets Tomcat finish its
-         * own; all within one {@code shutdown.timeout}.
+         * own; leaves the cluster; closes the admin port; all within one {@code shutdown.timeout}.
          */
         void stop() {
-            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-            step("announcing the stop", () -> {
-                admin.stopping();
-                cluster.stopping();
-            });
-            step("handing the HTTP front over", () -> front.stop(left(deadline)));
-            step("stopping Tomcat", () -> node.stop(left(deadline)));
-            step("leaving the cluster", cluster::close);
-            step("closing the admin port", admin::stop);
+            life.stop(config.shutdownTimeout());
             log.info("Stopped node {}", config.name());
-        }
-
-        private static java.time.Duration left(long deadlineNanos) {
-            return java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-        }
-
-        /** Each step of a stop runs even when an earlier one failed. */
-        private void step(String what, Runnable action) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                log.warn("Stopping node {}: {} failed", config.name(), what, e);
-            }
         }
     }
 
@@ -91,7 +73,7 @@ final class NodeLauncher {
         return Main.OK;
     }
 
-    /** Starts the node; null when it failed at run time (logged). Configuration mistakes throw. */
+    /** Starts the node; null when it failed at run time (logged, and what had started is stopped). Configuration mistakes throw. */
     RunningNode start() {
         long t0 = System.nanoTime();
         NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
@@ -106,6 +88,73 @@ final class NodeLauncher {
         }
 
         ClusterNode cluster = new ClusterNode(config, Versions.herdcat(), Versions.tomcat());
+        keepAdminChanges(config, cluster, log);
+        TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
+        AdminServer admin = new AdminServer(config, node::status, cluster);
+        FrontService front = new FrontService(config);
+        NodeMetrics metrics = new NodeMetrics(node, cluster, front);
+        StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
+        LifeCycle life = new LifeCycle(config.name())
+                .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
+                .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
+                .add(Phase.DROP, "keep running as the user who started it", () -> { })
+                .add(Phase.SERVE, "answer on the admin port", admin::serve)
+                .add(Phase.SERVE, JOIN, cluster::join, left -> cluster.close())
+                .add(Phase.SERVE, "start Tomcat", () -> {
+                    node.start();
+                    node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
+                }, node::stop)
+                .add(Phase.SERVE, "serve metrics", () -> {
+                    metrics.start();
+                    admin.metrics(metrics::scrape);
+                })
+                .add(Phase.SERVE, "follow the election of the HTTP front", () -> {
+                    admin.front(front::snapshot);
+                    cluster.membership().onResetCounters(front::resetCounters);
+                    front.onClose(stats::close);
+                    cluster.addListener(front);
+                    front.start(cluster.view());
+                    stats.start();
+                }, front::stop)
+                .add(Phase.SERVE, "announce that it is ready", () -> {
+                    cluster.ready(node.ajpPort(), node.httpPort(), admin.port(), webapps(node));
+                    if (config.readyFile() != null) {
+                        ReadyFile.write(config.readyFile(), config.name(), node.httpPort(), node.ajpPort(), admin.port());
+                    }
+                }, left -> {
+                    admin.stopping();
+                    cluster.stopping();
+                });
+        try {
+            life.start(config.shutdownTimeout());
+        } catch (LifeCycle.StartFailure e) {
+            Exception cause = e.getCause();
+            if (ADMIN_PORT.equals(e.part()) && cause instanceof BindException) {
+                throw PortCheck.inUse(config.admin());
+            }
+            if (JOIN.equals(e.part()) && cause instanceof SecurityException) {
+                log.error("Cluster {} refused this node ({}): secret.file must be the same on every node",
+                        config.cluster().name(), cause.getMessage());
+            } else if (cause instanceof IOException || JOIN.equals(e.part())) {
+                log.error("Node {} could not {}: {}", config.name(), e.part(), cause.toString());
+            } else {
+                log.error("Node {} could not {}", config.name(), e.part(), cause);
+            }
+            return null;
+        }
+        log.info("Started node {} in {} ms: HTTP {}:{}, AJP {}:{}, admin http://{}:{}/status", config.name(),
+                (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
+                config.ajp().address().getHostAddress(), node.ajpPort(),
+                config.admin().address().getHostAddress(), admin.port());
+        if (config.ajpSecret().source() == AjpSecret.Source.GENERATED && config.dispatcher() != DispatcherMode.NEVER) {
+            log.warn("This node may run the HTTP front, but its AJP secret is generated for this start: the front "
+                    + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
+        }
+        return new RunningNode(config, node, admin, life, log);
+    }
+
+    /** Weight and activation changed through the admin API outlive a restart. */
+    private static void keepAdminChanges(NodeConfig config, ClusterNode cluster, Logger log) {
         AdminStateFile adminState = new AdminStateFile(config.workDir());
         adminState.load().ifPresent(kept -> {
             log.info("Weight {} and activation {} kept from the admin API ({}) instead of the configured {} and {}",
@@ -114,89 +163,6 @@ final class NodeLauncher {
             cluster.membership().update(r -> r.withWeight(kept.weight()).withActivation(kept.activation()));
         });
         cluster.membership().onAdminChange(adminState::save);
-        TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
-        AdminServer admin = new AdminServer(config, node::status, cluster);
-        try {
-            admin.start();
-        } catch (BindException e) {
-            throw PortCheck.inUse(config.admin());
-        } catch (IOException e) {
-            log.error("Cannot open the admin port: {}", e.toString());
-            return null;
-        }
-        // join the cluster while Tomcat initialises; its webapps start only once the members are known
-        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> {
-            try {
-                cluster.join();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
-        try {
-            node.init();
-        } catch (Exception e) {
-            log.error("Node {} failed to initialise", config.name(), e);
-            joined.handle((x, t) -> null).join();
-            cluster.close();
-            admin.stop();
-            return null;
-        }
-        try {
-            joinedOrThrow(joined);
-        } catch (SecurityException e) {
-            log.error("Cluster {} refused this node ({}): secret.file must be the same on every node",
-                    config.cluster().name(), e.getMessage());
-            admin.stop();
-            cluster.close();
-            return null;
-        } catch (Exception e) {
-            log.error("Cannot join cluster {}: {}", config.cluster().name(), e.toString());
-            admin.stop();
-            cluster.close();
-            return null;
-        }
-        try {
-            node.start();
-            node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
-            cluster.ready(node.ajpPort(), node.httpPort(), admin.port(), webapps(node));
-            if (config.readyFile() != null) {
-                ReadyFile.write(config.readyFile(), config.name(), node.httpPort(), node.ajpPort(), admin.port());
-            }
-        } catch (Exception e) {
-            log.error("Node {} failed to start", config.name(), e);
-            cluster.close();
-            admin.stop();
-            return null;
-        }
-        log.info("Started node {} in {} ms: HTTP {}:{}, AJP {}:{}, admin http://{}:{}/status", config.name(),
-                (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
-                config.ajp().address().getHostAddress(), node.ajpPort(),
-                config.admin().address().getHostAddress(), admin.port());
-        FrontService front = new FrontService(config);
-        admin.front(front::snapshot);
-        NodeMetrics metrics = new NodeMetrics(node, cluster, front);
-        admin.metrics(metrics::scrape);
-        cluster.membership().onResetCounters(front::resetCounters);
-        StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
-        front.onClose(stats::close);
-        cluster.addListener(front);
-        front.clusterChanged(cluster.view());
-        if (config.ajpSecret().source() == AjpSecret.Source.GENERATED && config.dispatcher() != DispatcherMode.NEVER) {
-            log.warn("This node may run the HTTP front, but its AJP secret is generated for this start: the front "
-                    + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
-        }
-        return new RunningNode(config, node, admin, cluster, front, log);
-    }
-
-    private static void joinedOrThrow(CompletableFuture<Void> joined) throws Exception {
-        try {
-            joined.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     private static List<NodeRecord.Webapp> webapps(TomcatNode node) {

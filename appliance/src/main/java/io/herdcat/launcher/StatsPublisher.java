@@ -22,7 +22,17 @@ final class StatsPublisher implements AutoCloseable {
         return t;
     });
 
+    private final ClusterMembership membership;
+    private final TomcatNode node;
+    private final FrontService front;
+
     StatsPublisher(ClusterMembership membership, TomcatNode node, FrontService front) {
+        this.membership = membership;
+        this.node = node;
+        this.front = front;
+    }
+
+    void start() {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 membership.publishSessions(node.status().activeSessions());

@@ -14,9 +14,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
-    private final CompletableFuture<NodeMeterSet> meters;
+    private final TomcatNode node;
+    private final ClusterNode cluster;
+    private final FrontService front;
+    private volatile CompletableFuture<NodeMeterSet> meters;
 
     public NodeMetrics(TomcatNode node, ClusterNode cluster, FrontService front) {
+        this.node = node;
+        this.cluster = cluster;
+        this.front = front;
+    }
+
+    /** Sets the meters up in the background. */
+    public void start() {
         this.meters = CompletableFuture.supplyAsync(() -> new NodeMeterSet(node, cluster, front), task -> {
             Thread t = new Thread(task, "metrics-setup");
             t.setDaemon(true);
@@ -30,6 +40,10 @@ public final class NodeMetrics {
 
     /** Every meter now, in Prometheus' text format (0.0.4). */
     public String scrape() {
-        return meters.join().scrape();
+        CompletableFuture<NodeMeterSet> m = meters;
+        if (m == null) {
+            throw new IllegalStateException("metrics not started");
+        }
+        return m.join().scrape();
     }
 }

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TomcatNode {
     private static final Logger LOG = LoggerFactory.getLogger(TomcatNode.class);
+    /** Ports below this one need privilege to bind (Linux's default net.ipv4.ip_unprivileged_port_start). */
+    private static final int PRIVILEGED_PORTS = 1024;
 
     private final NodeConfig config;
     private final Cluster cluster;
@@ -61,8 +63,7 @@ public final class TomcatNode {
     }
 
     /**
-     * Builds and initialises Tomcat (no port is bound yet, no webapp deployed): the part of start-up
-     * that may run while the node joins its cluster.
+     * Builds and initialises Tomcat: no webapp deployed yet, and only privileged ports bound.
      */
     public synchronized void init() throws LifecycleException {
         if (state != NodeState.NEW) {
@@ -127,13 +128,15 @@ public final class TomcatNode {
 
     /**
      * Binds when the connector starts, after the webapps are deployed (traffic is accepted last), so a
-     * graceful stop can close the listening socket while requests in flight finish.
+     * graceful stop can close the listening socket while requests in flight finish. A privileged port
+     * (below 1024) is bound in {@link #init()} instead, before the node gives up root; connections to it
+     * wait in the backlog until the connector starts.
      */
     private static Connector connector(String protocol, NodeConfig.Endpoint endpoint) {
         Connector c = new Connector(protocol);
         c.setPort(endpoint.port());
         c.setProperty("address", endpoint.address().getHostAddress());
-        c.setProperty("bindOnInit", "false");
+        c.setProperty("bindOnInit", Boolean.toString(endpoint.port() > 0 && endpoint.port() < PRIVILEGED_PORTS));
         return c;
     }
 
@@ -170,6 +173,11 @@ public final class TomcatNode {
      * {@code timeout}), then stop Tomcat.
      */
     public synchronized void stop(Duration timeout) {
+        if (state == NodeState.STARTING && tomcat != null) {
+            destroyQuietly(); // initialised, never started
+            state = NodeState.STOPPED;
+            return;
+        }
         if (state != NodeState.STARTED) {
             return;
         }
