@@ -13,6 +13,7 @@ import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
+import io.herdcat.vip.FrontMover;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -173,6 +174,13 @@ final class NodeLauncher {
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
         FrontService front = new FrontService(config);
+        FrontMover mover = FrontMover.start(config, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "privileged");
+            t.setDaemon(true);
+            return t;
+        }));
+        front.onFrontState(mover);
+        front.onClose(mover::close);
         admin.front(front::snapshot);
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         admin.metrics(metrics::scrape);
