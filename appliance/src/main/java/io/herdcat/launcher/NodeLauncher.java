@@ -181,6 +181,7 @@ final class NodeLauncher {
         }));
         front.onFrontState(mover);
         front.onClose(mover::close);
+        admin.frontMove(mover.counters());
         admin.front(front::snapshot);
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         admin.metrics(metrics::scrape);

@@ -114,6 +114,10 @@ class VipFailoverIT {
                     }
                 }
                 assertNotEquals(first, second);
+                for (int i : List.of(first, third)) {
+                    assertTrue(status(nodes.get(i)).contains("\"frontMove\":{\"vip\":\"" + vip + "/28\",\"interface\":"
+                            + "\"eth0\",\"commandFailures\":0,\"hookFailures\":0}"), status(nodes.get(i)));
+                }
             } finally {
                 for (NodeProcess n : nodes) {
                     n.close();
@@ -182,18 +186,23 @@ class VipFailoverIT {
         return out;
     }
 
-    /** The member names on the node's /status, read with the admin token; empty when it does not answer. */
+    /** The member names on the node's /status; empty when it does not answer. */
     private static List<String> members(NodeProcess node) {
+        Matcher m = MEMBERS.matcher(status(node));
+        return m.find() && !m.group(1).isEmpty() ? List.of(m.group(1).replace("\"", "").split(",")) : List.of();
+    }
+
+    /** The node's /status, read from outside its host (so with the admin token); empty when it does not answer. */
+    private static String status(NodeProcess node) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(node.adminUrl("/status")))
                     .header("Authorization", "Bearer " + Cluster.ADMIN_TOKEN).timeout(Duration.ofSeconds(5)).build();
-            Matcher m = MEMBERS.matcher(ADMIN.send(request, HttpResponse.BodyHandlers.ofString()).body());
-            return m.find() && !m.group(1).isEmpty() ? List.of(m.group(1).replace("\"", "").split(",")) : List.of();
+            return ADMIN.send(request, HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
-            return List.of();
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return "";
         }
     }
 }
