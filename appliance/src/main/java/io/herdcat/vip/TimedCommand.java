@@ -70,7 +70,7 @@ final class TimedCommand {
         } catch (ExecutionException e) {
             return new Result(-1, false, List.of("cannot start: " + e.getCause().getMessage()));
         } catch (TimeoutException e) {
-            start.thenAccept(TimedCommand::kill);
+            start.thenAcceptAsync(TimedCommand::kill);
             return new Result(-1, true, List.of("not started within " + timeout.toMillis() + " ms"));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return new Result(-1, false, List.of("cannot start: the starting thread is gone"));

@@ -43,11 +43,14 @@ final class VipHolder {
             add.add("nodad");
         }
         TimedCommand.Result r = command(add);
-        if (!r.ok() && !present()) {
+        if (r.ok()) {
+            LOG.info("Added front address {} to {}", vip.cidr(), vip.device());
+        } else if (present()) {
+            LOG.info("Front address {} is already on {}", vip.cidr(), vip.device());
+        } else {
             failed(add, r);
             return;
         }
-        LOG.info("Added front address {} to {}", vip.cidr(), vip.device());
         if (vip.address() instanceof Inet4Address) {
             List<String> garp = List.of("arping", "-U", "-c1", "-I", vip.device(), vip.address().getHostAddress());
             TimedCommand.Result g = command(garp);
