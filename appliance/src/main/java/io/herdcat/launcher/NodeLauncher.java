@@ -175,7 +175,7 @@ final class NodeLauncher {
                 config.admin().address().getHostAddress(), admin.port());
         FrontService front = new FrontService(config);
         FrontMover mover = FrontMover.start(config, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "privileged");
+            Thread t = new Thread(r, "front-vip-commands");
             t.setDaemon(true);
             return t;
         }));

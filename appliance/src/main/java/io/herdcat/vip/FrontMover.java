@@ -31,9 +31,11 @@ public final class FrontMover implements FrontStateListener {
         t.setDaemon(true);
         return t;
     });
+    private final boolean active;
     private volatile boolean opened;
 
-    private FrontMover(VipHolder holder, FrontHooks hooks, Duration hookTimeout, VipCounters counters) {
+    private FrontMover(VipHolder holder, FrontHooks hooks, Duration hookTimeout, VipCounters counters, boolean active) {
+        this.active = active;
         this.holder = holder;
         this.hooks = hooks;
         this.hookTimeout = hookTimeout;
@@ -51,7 +53,8 @@ public final class FrontMover implements FrontStateListener {
         String vip = m.vip() == null ? null : m.vip().address().getHostAddress();
         FrontHooks hooks = new FrontHooks(new HookRunner(config.name(), vip, m.hookTimeout(), counters),
                 m.onElected(), m.onDemoted());
-        FrontMover mover = new FrontMover(holder, hooks, m.hookTimeout(), counters);
+        boolean active = holder != null || m.onElected() != null || m.onDemoted() != null;
+        FrontMover mover = new FrontMover(holder, hooks, m.hookTimeout(), counters, active);
         if (holder != null) {
             mover.queue(mover::removeStale);
         }
@@ -94,6 +97,9 @@ public final class FrontMover implements FrontStateListener {
     }
 
     private void queue(Step step) {
+        if (!active) {
+            return;
+        }
         try {
             thread.execute(() -> {
                 try {
