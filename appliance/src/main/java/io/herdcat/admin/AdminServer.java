@@ -61,6 +61,7 @@ public final class AdminServer {
     private final AllowedHosts hosts;
     private volatile Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = Optional::empty;
     private volatile Supplier<String> metrics;
+    private volatile io.herdcat.vip.VipCounters frontMove;
     private volatile boolean stopping;
     private EventLoopGroup loop;
     private ThreadPoolExecutor workers;
@@ -86,6 +87,11 @@ public final class AdminServer {
     /** Where /status finds the HTTP front's state while this node runs it. */
     public void front(Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
         this.front = snapshot;
+    }
+
+    /** The failures of the commands and hooks that move the front, for /status. */
+    public void frontMove(io.herdcat.vip.VipCounters counters) {
+        this.frontMove = counters;
     }
 
     /** The node is stopping: readiness answers 503 from now on, so load balancers stop sending at once. */
@@ -217,6 +223,10 @@ public final class AdminServer {
             doc.put("cluster", ClusterJson.cluster(config.cluster().name(), cluster));
         }
         front.get().ifPresent(snapshot -> doc.put("front", FrontJson.front(snapshot)));
+        io.herdcat.vip.VipCounters moves = frontMove;
+        if (moves != null) {
+            doc.put("frontMove", FrontMoveJson.frontMove(config.frontMove(), moves));
+        }
         return doc;
     }
 }

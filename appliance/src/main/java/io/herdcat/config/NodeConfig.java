@@ -39,6 +39,7 @@ public record NodeConfig(
         Endpoint front,
         DispatcherMode dispatcher,
         FrontSettings frontSettings,
+        FrontMove frontMove,
         String user,
         Long parentPid) {
 
@@ -92,6 +93,21 @@ public record NodeConfig(
         /** The defaults of the settings. */
         public static ClientLimits defaults() {
             return new ClientLimits(Duration.ofSeconds(10), 500, Duration.ofSeconds(60), 1024, 64, List.of());
+        }
+    }
+
+    /**
+     * What follows the front from host to host: the address that moves with it (null when none) and the
+     * commands run when this node starts and stops running it (null when none).
+     */
+    public record FrontMove(Vip vip, String onElected, String onDemoted, Duration hookTimeout) {
+    }
+
+    /** An address with its prefix length, and the network interface it is added to. */
+    public record Vip(InetAddress address, int prefix, String device) {
+        /** ADDR/PREFIX, as {@code ip addr} takes it. */
+        public String cidr() {
+            return address.getHostAddress() + "/" + prefix;
         }
     }
 
@@ -170,6 +186,7 @@ public record NodeConfig(
                         p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
                         p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p)),
+                FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
                 parentPid);
     }

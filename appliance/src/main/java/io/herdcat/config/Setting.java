@@ -124,6 +124,18 @@ public enum Setting {
     FRONT_NODES("front.nodes", "ROUTE=HOST:PORT,...", null,
             "Nodes the front forwards to besides the cluster's, e.g. plain Tomcats with an AJP connector, "
                     + "that jvmRoute and this cluster's AJP secret."),
+    FRONT_VIP("front.vip", "ADDR/PREFIX", null,
+            "Address that moves with the front: added to this host's front.vip.interface while this node runs "
+                    + "the front (announced by gratuitous ARP for IPv4), removed when it stops."),
+    FRONT_VIP_INTERFACE("front.vip.interface", "NAME", null,
+            "Network interface front.vip is added to (default: the interface holding cluster.address)."),
+    FRONT_ON_ELECTED("front.on.elected", "COMMAND", null,
+            "Shell command run when this node starts running the front (environment HERDCAT_NODE, HERDCAT_VIP, "
+                    + "HERDCAT_EVENT=elected), e.g. a DNS update or a cloud IP move."),
+    FRONT_ON_DEMOTED("front.on.demoted", "COMMAND", null,
+            "Shell command run when this node stops running the front (HERDCAT_EVENT=demoted)."),
+    FRONT_HOOK_TIMEOUT("front.hook.timeout", "DURATION", "10s",
+            "A front.on.elected or front.on.demoted command still running after this long is killed."),
     USER("user", "USER", null,
             "Drop root privileges to USER once ports are bound. [not in effect yet]"),
     PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);

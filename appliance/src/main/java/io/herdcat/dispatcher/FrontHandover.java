@@ -28,9 +28,10 @@ final class FrontHandover {
      * @param successor the node elected to run the front now: empty when there is none, this node's own
      *                  name while the view does not show the change yet
      * @param deadlineNanos when requests still in flight are cut ({@link System#nanoTime()})
+     * @param stoppedAccepting run once the front accepts no more connections
      */
-    static void run(Dispatcher front, String self, Supplier<Optional<String>> successor, long deadlineNanos)
-            throws InterruptedException {
+    static void run(Dispatcher front, String self, Supplier<Optional<String>> successor, long deadlineNanos,
+                    Runnable stoppedAccepting) throws InterruptedException {
         int port = front.port();
         String next = awaitSuccessor(port, self, successor, Math.min(deadlineNanos,
                 System.nanoTime() + SUCCESSOR_WAIT.toNanos()));
@@ -38,6 +39,7 @@ final class FrontHandover {
             Thread.sleep(Math.max(0, Math.min(QUEUE_GRACE.toMillis(), (deadlineNanos - System.nanoTime()) / 1_000_000)));
         }
         front.stopAccepting();
+        stoppedAccepting.run();
         LOG.info("HTTP front on port {} stopped accepting{}; finishing the requests in flight", port,
                 next == null ? "" : " (" + next + " runs it now)");
         int cut = front.drain(deadlineNanos);

@@ -52,6 +52,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private boolean stopping;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private String lastError;
+    private final FrontAccepting accepting = new FrontAccepting();
 
     public FrontService(NodeConfig config) {
         this.selfName = config.name();
@@ -102,7 +103,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         leaving = d;
         handover = handovers.submit(() -> {
             try {
-                FrontHandover.run(d, selfName, this::electedNow, deadlineNanos);
+                FrontHandover.run(d, selfName, this::electedNow, deadlineNanos, () -> accepting.closed(d));
             } catch (InterruptedException e) {
                 d.close();
                 Thread.currentThread().interrupt();
@@ -110,6 +111,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
                 LOG.warn("Handing the HTTP front over failed: closing it", e);
                 d.close();
             } finally {
+                accepting.closed(d);
                 synchronized (this) {
                     if (leaving == d) {
                         leaving = null;
@@ -140,6 +142,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         try {
             d.start();
             dispatcher = d;
+            accepting.opened(d);
             lastError = null;
             LOG.info("Elected to run the HTTP front: listening on {}://{}:{}/", config.frontSettings().tls() == null ? "http" : "https",
                     front.address().getHostAddress(), d.port());
@@ -195,7 +198,12 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         }
     }
 
-    /** Runs {@code action} when this service closes (with the node). */
+    /** Told when this node's front starts and stops accepting connections. */
+    public void onFrontState(FrontStateListener listener) {
+        accepting.addListener(listener);
+    }
+
+    /** Runs {@code action} when this service closes (with the node), after the front stopped accepting. */
     public void onClose(Runnable action) {
         closeActions.add(action);
     }
@@ -241,7 +249,6 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closeActions.forEach(Runnable::run);
         retry.shutdownNow();
         handovers.shutdownNow();
         synchronized (this) {
@@ -250,10 +257,12 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             for (Dispatcher d : java.util.Arrays.asList(dispatcher, leaving)) {
                 if (d != null) {
                     d.close();
+                    accepting.closed(d);
                 }
             }
             dispatcher = null;
             leaving = null;
         }
+        closeActions.forEach(Runnable::run);
     }
 }

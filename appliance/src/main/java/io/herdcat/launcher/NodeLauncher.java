@@ -15,6 +15,7 @@ import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
+import io.herdcat.vip.FrontMover;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -94,6 +95,11 @@ final class NodeLauncher {
         FrontService front = new FrontService(config);
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
+        java.util.concurrent.Executor commands = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "front-vip-commands");
+            t.setDaemon(true);
+            return t;
+        });
         LifeCycle life = new LifeCycle(config.name())
                 .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
@@ -109,6 +115,10 @@ final class NodeLauncher {
                     admin.metrics(metrics::scrape);
                 })
                 .add(Phase.SERVE, "follow the election of the HTTP front", () -> {
+                    FrontMover mover = FrontMover.start(config, commands);
+                    front.onFrontState(mover);
+                    front.onClose(mover::close);
+                    admin.frontMove(mover.counters());
                     admin.front(front::snapshot);
                     cluster.membership().onResetCounters(front::resetCounters);
                     front.onClose(stats::close);

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * address in a /28 of 198.51.100.0/24 picked per run (so parallel runs do not collide); the root
  * namespace gets an address on the bridge to reach them. {@link #cut} partitions hosts from each
  * other with blackhole routes while the test still reaches all of them; {@link #heal} undoes it.
+ * {@link #addClient} adds a namespace that only has an address on the bridge, for a client that knows
+ * nothing but the address it is given; {@link #spareAddress} is an address of the /28 that no host has.
  * Needs root; {@link #close()} deletes everything.
  */
 public final class Hosts implements AutoCloseable {
@@ -21,6 +23,7 @@ public final class Hosts implements AutoCloseable {
     private final String bridge = "hcb" + id;
     private final List<String> namespaces = new ArrayList<>();
     private final List<String> cuts = new ArrayList<>();
+    private int clients;
 
     public Hosts(int count) throws IOException, InterruptedException {
         try {
@@ -57,10 +60,36 @@ public final class Hosts implements AutoCloseable {
         return "198.51.100." + (base + 1 + host);
     }
 
+    /**
+     * Adds a client namespace with only an address on the bridge (no other routes) and returns its name;
+     * at most one per {@code Hosts}.
+     */
+    public String addClient() throws IOException, InterruptedException {
+        if (clients > 0) {
+            throw new IllegalStateException("one client namespace per Hosts");
+        }
+        String ns = "hc" + id + "cl";
+        String veth = "hcv" + id + "c";
+        run("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        clients++;
+        run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        run("ip", "link", "set", veth, "master", bridge, "up");
+        run("ip", "-n", ns, "addr", "add", "198.51.100." + (base + 13) + "/28", "dev", "eth0");
+        run("ip", "-n", ns, "link", "set", "eth0", "up");
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /** An address of the hosts' /28 that neither a host, the client nor the test holds (for a VIP). */
+    public String spareAddress() {
+        return "198.51.100." + (base + 12);
+    }
+
     /** Hosts in {@code side} no longer reach the other hosts, nor they them; the test reaches all. */
     public void cut(List<Integer> side) throws IOException, InterruptedException {
-        for (int i = 0; i < namespaces.size(); i++) {
-            for (int j = 0; j < namespaces.size(); j++) {
+        for (int i = 0; i < namespaces.size() - clients; i++) {
+            for (int j = 0; j < namespaces.size() - clients; j++) {
                 if (side.contains(i) != side.contains(j)) {
                     run("ip", "-n", namespaces.get(i), "route", "add", "blackhole", address(j) + "/32");
                     cuts.add(i + ":" + j);
