@@ -1,5 +1,11 @@
 package io.herdcat.dispatcher;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -8,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands the HTTP front over without failing a request: keep listening until the next elected node
- * listens on the port too (on one host both can, see {@link ReusePort}), so there is no moment without
- * a listener; give the connections already queued at this listener a moment to be accepted; stop
+ * listens on the port too (on one host both can, see {@link ReusePort}; on another host, a connection
+ * to its address at the port is accepted), so there is no moment without a listener; give the connections already queued at this listener a moment to be accepted; stop
  * accepting; end the client connections gracefully and wait for their requests in flight, up to the
  * deadline; then close.
  */
@@ -20,6 +26,7 @@ final class FrontHandover {
     /** After the next front listens, how long this one still accepts what was queued at it. */
     static final Duration QUEUE_GRACE = Duration.ofMillis(300);
     private static final long POLL_MILLIS = 20;
+    private static final int PROBE_TIMEOUT_MILLIS = 200;
 
     private FrontHandover() {
     }
@@ -30,7 +37,7 @@ final class FrontHandover {
      * @param deadlineNanos when requests still in flight are cut ({@link System#nanoTime()})
      * @param stoppedAccepting run once the front accepts no more connections
      */
-    static void run(Dispatcher front, String self, Supplier<Optional<String>> successor, long deadlineNanos,
+    static void run(Dispatcher front, String self, Supplier<Optional<Successor>> successor, long deadlineNanos,
                     Runnable stoppedAccepting) throws InterruptedException {
         int port = front.port();
         String next = awaitSuccessor(port, self, successor, Math.min(deadlineNanos,
@@ -51,20 +58,27 @@ final class FrontHandover {
     }
 
     /** The next front's node once it listens on the port too; null when there is none or the wait ends. */
-    private static String awaitSuccessor(int port, String self, Supplier<Optional<String>> successor, long untilNanos)
+    private static String awaitSuccessor(int port, String self, Supplier<Optional<Successor>> successor, long untilNanos)
             throws InterruptedException {
         while (true) {
-            Optional<String> next = successor.get();
+            Optional<Successor> next = successor.get();
             if (next.isEmpty()) {
                 return null;
             }
-            if (!next.get().equals(self)) {
-                int listeners = PortListeners.count(port);
-                if (listeners >= 2) {
-                    return next.get();
-                }
-                if (listeners < 0) {
-                    return null; // cannot tell: close now, the next front's retries bind within a second
+            if (!next.get().name().equals(self)) {
+                InetAddress host = next.get().host();
+                if (host != null && !isLocal(host)) {
+                    if (listens(host, port)) {
+                        return next.get().name();
+                    }
+                } else {
+                    int listeners = PortListeners.count(port);
+                    if (listeners >= 2) {
+                        return next.get().name();
+                    }
+                    if (listeners < 0) {
+                        return null; // cannot tell: close now, the next front's retries bind within a second
+                    }
                 }
             }
             if (System.nanoTime() >= untilNanos) {
@@ -73,6 +87,28 @@ final class FrontHandover {
                 return null;
             }
             Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** The node elected to run the front next, and the address of its host (null when not known). */
+    record Successor(String name, InetAddress host) {
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+
+    /** True when the next front, on another host, accepts a connection on the port. */
+    private static boolean listens(InetAddress host, int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

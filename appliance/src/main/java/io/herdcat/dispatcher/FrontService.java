@@ -121,9 +121,21 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         });
     }
 
-    private java.util.Optional<String> electedNow() {
+    private java.util.Optional<FrontHandover.Successor> electedNow() {
         ClusterView v = lastView;
-        return v == null ? java.util.Optional.empty() : v.dispatcher();
+        if (v == null) {
+            return java.util.Optional.empty();
+        }
+        return v.dispatcher().map(name -> new FrontHandover.Successor(name,
+                v.record(name).map(r -> address(r.ajpHost())).orElse(null)));
+    }
+
+    private static java.net.InetAddress address(String host) {
+        try {
+            return host == null || host.isEmpty() ? null : java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     private void open() {
