@@ -40,6 +40,7 @@ public record NodeConfig(
         DispatcherMode dispatcher,
         FrontSettings frontSettings,
         String user,
+        boolean allowRoot,
         Long parentPid) {
 
     /** An address and port to listen on, and the setting that chose the port (for error messages). */
@@ -171,6 +172,7 @@ public record NodeConfig(
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
                         p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p)),
                 p.text(Setting.USER),
+                p.bool(Setting.ALLOW_ROOT),
                 parentPid);
     }
 

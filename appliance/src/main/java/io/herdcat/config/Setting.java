@@ -125,7 +125,10 @@ public enum Setting {
             "Nodes the front forwards to besides the cluster's, e.g. plain Tomcats with an AJP connector, "
                     + "that jvmRoute and this cluster's AJP secret."),
     USER("user", "USER", null,
-            "Drop root privileges to USER once ports are bound. [not in effect yet]"),
+            "Started as root: bind the node's ports, then run as USER and its groups for good; one thread keeps "
+                    + "only the right to open the front's port when it is below 1024."),
+    ALLOW_ROOT("allow.root", "BOOL", "false",
+            "Let a node started as root without user run as root (every webapp then has root's rights)."),
     PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);
 
     private final String key;
