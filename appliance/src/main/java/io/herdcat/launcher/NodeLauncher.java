@@ -6,6 +6,7 @@ import io.herdcat.cluster.NodeRecord;
 import io.herdcat.dispatcher.FrontService;
 import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
+import io.herdcat.config.ConfigException;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
 import io.herdcat.config.HostName;
@@ -13,6 +14,7 @@ import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
+import io.herdcat.privilege.NodePrivileges;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -97,6 +99,7 @@ final class NodeLauncher {
         NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
         PortCheck.requireFree(config.endpoints());
         routeLogging(config.name());
+        NodePrivileges privileges = NodePrivileges.forNode(config);
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
         log.info("Starting node {} (Herdcat {}, Tomcat {}), webapps {}", config.name(), Versions.herdcat(),
                 Versions.tomcat(), config.webapps());
@@ -124,22 +127,25 @@ final class NodeLauncher {
             log.error("Cannot open the admin port: {}", e.toString());
             return null;
         }
-        // join the cluster while Tomcat initialises; its webapps start only once the members are known
-        CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> {
-            try {
-                cluster.join();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
+        // join the cluster while Tomcat initialises (after the drop of root, if any: nothing of the cluster
+        // runs as root); its webapps start only once the members are known
+        CompletableFuture<Void> joined = privileges.drops() ? null : join(cluster);
         try {
             node.init();
+            privileges.drop();
+        } catch (ConfigException e) {
+            throw e;
         } catch (Exception e) {
             log.error("Node {} failed to initialise", config.name(), e);
-            joined.handle((x, t) -> null).join();
+            if (joined != null) {
+                joined.handle((x, t) -> null).join();
+            }
             cluster.close();
             admin.stop();
             return null;
+        }
+        if (joined == null) {
+            joined = join(cluster);
         }
         try {
             joinedOrThrow(joined);
@@ -172,7 +178,7 @@ final class NodeLauncher {
                 (System.nanoTime() - t0) / 1_000_000, config.http().address().getHostAddress(), node.httpPort(),
                 config.ajp().address().getHostAddress(), node.ajpPort(),
                 config.admin().address().getHostAddress(), admin.port());
-        FrontService front = new FrontService(config);
+        FrontService front = new FrontService(config, privileges.listenSockets());
         admin.front(front::snapshot);
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         admin.metrics(metrics::scrape);
@@ -186,6 +192,16 @@ final class NodeLauncher {
                     + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
         }
         return new RunningNode(config, node, admin, cluster, front, log);
+    }
+
+    private static CompletableFuture<Void> join(ClusterNode cluster) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                cluster.join();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     private static void joinedOrThrow(CompletableFuture<Void> joined) throws Exception {
