@@ -112,11 +112,11 @@ public final class TomcatNode {
     }
 
     private Connector httpConnector() {
-        return connector("HTTP/1.1", config.http(), config.user() != null);
+        return connector("HTTP/1.1", config.http());
     }
 
     private Connector ajpConnector() {
-        Connector c = connector("AJP/1.3", config.ajp(), config.user() != null);
+        Connector c = connector("AJP/1.3", config.ajp());
         c.setProperty("secretRequired", "true");
         c.setProperty("packetSize", Integer.toString(config.ajpPacketSize()));
         c.setProperty("secret", config.ajpSecret().value());
@@ -127,15 +127,13 @@ public final class TomcatNode {
 
     /**
      * Binds when the connector starts, after the webapps are deployed (traffic is accepted last), so a
-     * graceful stop can close the listening socket while requests in flight finish. A port below 1024
-     * on a node that drops root is bound at {@link #init()} instead, while the node is still root.
+     * graceful stop can close the listening socket while requests in flight finish.
      */
-    private static Connector connector(String protocol, NodeConfig.Endpoint endpoint, boolean dropsRoot) {
+    private static Connector connector(String protocol, NodeConfig.Endpoint endpoint) {
         Connector c = new Connector(protocol);
         c.setPort(endpoint.port());
         c.setProperty("address", endpoint.address().getHostAddress());
-        boolean privileged = endpoint.port() > 0 && endpoint.port() < 1024;
-        c.setProperty("bindOnInit", Boolean.toString(dropsRoot && privileged));
+        c.setProperty("bindOnInit", "false");
         return c;
     }
 

@@ -32,14 +32,13 @@ interface Libc extends Library {
     int EADDRINUSE = 98;
     int EADDRNOTAVAIL = 99;
 
-    int geteuid();
-
     int gettid();
 
     /** A {@code struct passwd} in glibc's static buffer, or null when there is no such user. */
     Pointer getpwnam(String name);
 
-    int initgroups(String user, int group) throws LastErrorException;
+    /** {@code user}: the name as NUL-terminated bytes (a String argument would allocate JNA memory). */
+    int initgroups(byte[] user, int group) throws LastErrorException;
 
     int setgid(int gid) throws LastErrorException;
 

@@ -43,14 +43,14 @@ public final class NodePrivileges implements AutoCloseable {
      *                         privileged user, or a user other than the current one while not root
      */
     public static NodePrivileges forNode(NodeConfig config) {
-        boolean root = Libc.C.geteuid() == ROOT;
+        boolean root = isRoot();
         requireUserOrAllowed(config, root);
         if (config.user() == null) {
             return new NodePrivileges(config, null, PrivilegeDrop.Keep.nothing());
         }
         UserAccount user = UserAccount.lookup(config.user());
         if (!root) {
-            if (user.uid() != Libc.C.geteuid()) {
+            if (user.uid() != uid()) {
                 throw new ConfigException("user: this node runs as " + System.getProperty("user.name")
                         + ", not root, so it cannot become " + user.name() + "; start it as root or as "
                         + user.name());
@@ -71,7 +71,12 @@ public final class NodePrivileges implements AutoCloseable {
 
     /** True when this process runs as root. */
     public static boolean isRoot() {
-        return Libc.C.geteuid() == ROOT;
+        return uid() == ROOT;
+    }
+
+    /** This process's uid, known without loading native code (nodes that do not drop never need it). */
+    private static long uid() {
+        return new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
     /** What the privileged thread keeps: the right to bind the front's port when it is below 1024. */

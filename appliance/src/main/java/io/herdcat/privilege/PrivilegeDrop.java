@@ -1,8 +1,8 @@
 package io.herdcat.privilege;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -51,15 +51,16 @@ public final class PrivilegeDrop {
      *                               the process must not go on then
      */
     public static void run(UserAccount user, Keep keep, PrivilegedExecutor privileged) {
-        // JNA starts its cleaner thread on first use: let it be started from here, not from the privileged thread
-        new Memory(8).close();
+        byte[] name = (user.name() + "\0").getBytes(StandardCharsets.UTF_8);
         int lastCap = lastCapability();
         dropBounding(lastCap, Set.of(), "the node's thread");
+        int tid;
         try {
+            tid = privileged.tid();
             privileged.call(() -> {
                 dropBounding(lastCap, keep.capabilities(), "the privileged thread");
                 step("keeping capabilities across setuid", () -> Libc.C.prctl(Libc.PR_SET_KEEPCAPS, 1, 0, 0, 0));
-                step("initgroups(" + user.name() + ")", () -> Libc.C.initgroups(user.name(), user.gid()));
+                step("initgroups(" + user.name() + ")", () -> Libc.C.initgroups(name, user.gid()));
                 step("setgid(" + user.gid() + ")", () -> Libc.C.setgid(user.gid()));
                 step("setuid(" + user.uid() + ")", () -> Libc.C.setuid(user.uid()));
                 long mask = Capability.mask(keep.capabilities());
@@ -80,7 +81,7 @@ public final class PrivilegeDrop {
         } catch (Exception e) {
             throw new IllegalStateException("dropping root failed: " + e, e);
         }
-        ProcessCredentials.read().requireDropped(privileged.tid(), keep.capabilities());
+        ProcessCredentials.read().requireDropped(tid, keep.capabilities());
     }
 
     private static void dropBounding(int lastCap, Set<Capability> keep, String where) {

@@ -11,7 +11,9 @@ import java.util.concurrent.Future;
  * The one thread of the node that may keep a capability after root is dropped (see
  * {@link PrivilegeDrop}): the front's listening socket is opened here. Linux capabilities belong to a
  * thread, and a new thread inherits its creator's, so nothing that starts threads may run here: only
- * short system calls. Without a drop it is an ordinary thread, so there is one code path.
+ * short system calls, with primitive and array arguments (JNA memory, which a String argument
+ * allocates, would start JNA's cleaner thread from here). Without a drop it is an ordinary thread, so
+ * there is one code path.
  */
 public final class PrivilegedExecutor implements Executor, AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -19,15 +21,11 @@ public final class PrivilegedExecutor implements Executor, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final int tid;
+    private volatile int tid;
 
     /** Starts the thread; create this before the drop, while the process is still root. */
     public PrivilegedExecutor() {
-        try {
-            this.tid = call(Libc.C::gettid);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the privileged thread", e);
-        }
+        thread.submit(() -> { });
     }
 
     /** Runs {@code task} on the privileged thread and waits for it; its exception is rethrown as is. */
@@ -53,7 +51,10 @@ public final class PrivilegedExecutor implements Executor, AutoCloseable {
     }
 
     /** The Linux thread id of the privileged thread, as in {@code /proc/self/task/TID}. */
-    public int tid() {
+    public int tid() throws Exception {
+        if (tid == 0) {
+            tid = call(Libc.C::gettid);
+        }
         return tid;
     }
 
