@@ -5,6 +5,7 @@ import io.herdcat.config.DispatcherMode;
 import io.herdcat.config.NodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -137,7 +138,11 @@ public final class NodePrivileges implements AutoCloseable {
         }
         try {
             for (Path p : created) {
-                Files.createDirectory(p);
+                try {
+                    Files.createDirectory(p);
+                } catch (FileAlreadyExistsException e) {
+                    continue; // another node on this host created it meanwhile, for the same user
+                }
                 Files.setAttribute(p, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
             }
