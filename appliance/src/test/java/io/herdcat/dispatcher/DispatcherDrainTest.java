@@ -74,16 +74,7 @@ class DispatcherDrainTest {
         try {
             next.start();
             next.update(List.of(node.spec()));
-            assertEquals(front.port(), next.port());
-            long before = requests(front);
-            for (int i = 0; i < 50; i++) {
-                try (RawHttp c = new RawHttp(front.port())) {
-                    assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .read().status());
-                }
-            }
-            assertEquals(before, requests(front), "the old front got none of the new connections");
-            assertEquals(50, requests(next), "the new front got them all");
+            assertTheNewerGetsEveryNewConnection(front, next);
         } finally {
             next.close();
         }
@@ -108,16 +99,7 @@ class DispatcherDrainTest {
                         sockets);
                 next.start();
                 next.update(List.of(node.spec()));
-                assertEquals(old.port(), next.port());
-                long before = requests(old);
-                for (int i = 0; i < 50; i++) {
-                    try (RawHttp c = new RawHttp(old.port())) {
-                        assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                                .read().status());
-                    }
-                }
-                assertEquals(before, requests(old), "the old front got none of the new connections");
-                assertEquals(50, requests(next), "the new front got them all");
+                assertTheNewerGetsEveryNewConnection(old, next);
                 int port = old.port();
                 next.stopAccepting();
                 old.stopAccepting();
@@ -130,6 +112,20 @@ class DispatcherDrainTest {
                 }
             }
         }
+    }
+
+    /** Both listen on one port: 50 new connections in a row all go to {@code next}. */
+    private static void assertTheNewerGetsEveryNewConnection(Dispatcher old, Dispatcher next) throws Exception {
+        assertEquals(old.port(), next.port());
+        long before = requests(old);
+        for (int i = 0; i < 50; i++) {
+            try (RawHttp c = new RawHttp(old.port())) {
+                assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .read().status());
+            }
+        }
+        assertEquals(before, requests(old), "the old front got none of the new connections");
+        assertEquals(50, requests(next), "the new front got them all");
     }
 
     private static long requests(Dispatcher d) {
