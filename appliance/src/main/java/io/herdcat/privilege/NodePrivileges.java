@@ -120,6 +120,11 @@ public final class NodePrivileges implements AutoCloseable {
         }
     }
 
+    /** The thread that keeps the capabilities: for the commands that need them (and nothing that starts threads). */
+    public PrivilegedExecutor executor() {
+        return executor;
+    }
+
     /** Opens the front's listening socket on the privileged thread. */
     public ListenSockets listenSockets() {
         return new ListenSockets(executor);
