@@ -40,9 +40,11 @@ round() {
   mkdir -p "$dir/webapps" "$dir/discovery"
   cp "$WAR" "$dir/webapps/"
   pids=()
+  local env=()
+  if [ -n "${HERDCAT_ALLOW_ROOT:-}" ] && ! knows_allow_root "$jar"; then env=(-u HERDCAT_ALLOW_ROOT); fi
   for i in 0 1 2; do
     # shellcheck disable=SC2086
-    java $NODE_FLAGS -jar "$jar" --name "n$i" --webapps "$dir/webapps" --work-dir "$dir/work$i" \
+    env "${env[@]}" java $NODE_FLAGS -jar "$jar" --name "n$i" --webapps "$dir/webapps" --work-dir "$dir/work$i" \
       --cluster "join-$$-$n" --discovery-dir "$dir/discovery" --port-offset $((300 + i)) \
       --ready-file "$dir/ready$i" --access-log false > "$dir/log$i" 2>&1 &
     pids+=($!)

@@ -19,7 +19,13 @@ bench_prepare() {
   if [ ! -f "$TGZ" ]; then
     mvn -B -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz" -DoutputDirectory="$OUT"
   fi
+  # the benchmarks run their nodes as whoever runs them; a node started as root refuses to run
+  # without `user` unless allow.root is set
+  if [ "$(id -u)" = 0 ] && knows_allow_root "$JAR"; then export HERDCAT_ALLOW_ROOT=true; fi
 }
+
+# knows_allow_root JAR: true when that build has the allow.root setting (older builds refuse the variable).
+knows_allow_root() { java -jar "$1" --help 2>/dev/null | grep -q -- '--allow-root'; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

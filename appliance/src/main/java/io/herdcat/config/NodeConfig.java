@@ -41,6 +41,7 @@ public record NodeConfig(
         FrontSettings frontSettings,
         FrontMove frontMove,
         String user,
+        boolean allowRoot,
         Long parentPid) {
 
     /** An address and port to listen on, and the setting that chose the port (for error messages). */
@@ -188,6 +189,7 @@ public record NodeConfig(
                         p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p)),
                 FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
+                p.bool(Setting.ALLOW_ROOT),
                 parentPid);
     }
 

@@ -137,7 +137,10 @@ public enum Setting {
     FRONT_HOOK_TIMEOUT("front.hook.timeout", "DURATION", "10s",
             "A front.on.elected or front.on.demoted command still running after this long is killed."),
     USER("user", "USER", null,
-            "Drop root privileges to USER once ports are bound. [not in effect yet]"),
+            "Started as root: bind the node's ports, then run as USER and its groups for good; one thread keeps "
+                    + "only the right to open the front's port when it is below 1024."),
+    ALLOW_ROOT("allow.root", "BOOL", "false",
+            "Let a node started as root without user run as root (every webapp then has root's rights)."),
     PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);
 
     private final String key;

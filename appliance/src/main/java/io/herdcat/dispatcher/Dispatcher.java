@@ -5,10 +5,16 @@ import io.herdcat.dispatcher.ajp.AjpEncoder;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
 import io.herdcat.config.NodeConfig;
+import io.herdcat.privilege.ListenSockets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.NetUtil;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -18,6 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +60,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ClientAddresses clientAddresses;
     private volatile FrontResponseListener responses = (status, nanos) -> { };
     private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
+    private final ListenSockets listenSockets;
     private Bootstrap backendBootstrap;
     private Channel server;
 
@@ -116,6 +124,17 @@ public final class Dispatcher implements AutoCloseable {
 
     /** @param secret the AJP secret of the nodes */
     public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, Options options) {
+        this(bind, balancer, secret, options, null);
+    }
+
+    /**
+     * @param secret        the AJP secret of the nodes
+     * @param listenSockets opens the listening socket (on the node's privileged thread, so port 80 works
+     *                      after root is dropped); null: this thread binds it
+     */
+    public Dispatcher(InetSocketAddress bind, Balancer balancer, String secret, Options options,
+                      ListenSockets listenSockets) {
+        this.listenSockets = listenSockets;
         this.bind = bind;
         this.balancer = balancer;
         this.secret = secret;
@@ -134,7 +153,7 @@ public final class Dispatcher implements AutoCloseable {
                         ch.pipeline().addLast(new AjpDecoder(AjpEncoder.MAX_PACKET_SIZE), new BackendHandler());
                     }
                 });
-        ServerBootstrap front = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel())
+        ServerBootstrap front = new ServerBootstrap().group(group)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -150,10 +169,30 @@ public final class Dispatcher implements AutoCloseable {
                         clients.add(ch);
                     }
                 });
-        ReusePort.allowSharing(front);
-        server = front.bind(bind).sync().channel();
+        server = listen(front);
         ReusePort.steerToNewest(server);
         health.start();
+    }
+
+    /**
+     * The listening channel: a socket the privileged thread opened, wrapped in an epoll channel, or
+     * without one (or without epoll) one this thread binds.
+     */
+    private Channel listen(ServerBootstrap front) throws InterruptedException {
+        if (listenSockets == null || !Epoll.isAvailable()) {
+            front.channel(NettyTransport.serverChannel());
+            ReusePort.allowSharing(front);
+            return front.bind(bind).sync().channel();
+        }
+        int fd;
+        try {
+            fd = listenSockets.open(bind, NetUtil.SOMAXCONN);
+        } catch (IOException e) {
+            throw new ChannelException(e);
+        }
+        EpollServerSocketChannel opened = new EpollServerSocketChannel(fd);
+        ChannelFuture registered = front.channelFactory(() -> opened).register().sync();
+        return registered.channel();
     }
 
     /** Closes the listening socket: connections already accepted are still served. */

@@ -8,6 +8,7 @@ import io.herdcat.config.NodeConfig;
 import io.herdcat.dispatcher.balance.BalanceMethod;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
+import io.herdcat.privilege.ListenSockets;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontService.class);
     private final String selfName;
     private final NodeConfig config;
+    private final ListenSockets listenSockets;
     private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "front-retry");
         t.setDaemon(true);
@@ -55,6 +57,15 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private final FrontAccepting accepting = new FrontAccepting();
 
     public FrontService(NodeConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param listenSockets opens the front's listening socket on the node's privileged thread; null: the
+     *                      thread that opens the front binds it
+     */
+    public FrontService(NodeConfig config, ListenSockets listenSockets) {
+        this.listenSockets = listenSockets;
         this.selfName = config.name();
         this.config = config;
     }
@@ -145,7 +156,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         try {
             d = new Dispatcher(new InetSocketAddress(front.address(), front.port()),
                     new Balancer(BalanceMethod.valueOf(f.balanceMethod().toUpperCase(Locale.ROOT)), f.stickyForce()),
-                    config.ajpSecret().value(), options(config));
+                    config.ajpSecret().value(), options(config), listenSockets);
         } catch (SSLException e) {
             LOG.error("Elected to run the HTTP front, but its TLS key or certificate cannot be used: {}", e.toString());
             return;

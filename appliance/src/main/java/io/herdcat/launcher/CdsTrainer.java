@@ -45,6 +45,8 @@ final class CdsTrainer {
                 flags.put(port, "0");
             }
             flags.put(Setting.SHUTDOWN_TIMEOUT, "5s");
+            // a training run on loopback ports that stops by itself: it may run as root, as in an image build
+            flags.put(Setting.ALLOW_ROOT, "true");
             NodeLauncher.RunningNode running = new NodeLauncher(flags, Map.of(), workingDir).start();
             if (running == null) {
                 return Main.FAILED;

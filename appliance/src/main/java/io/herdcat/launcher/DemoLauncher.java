@@ -1,8 +1,11 @@
 package io.herdcat.launcher;
 
+import io.herdcat.config.ConfigException;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
+import io.herdcat.privilege.NodePrivileges;
+import io.herdcat.privilege.UserAccount;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code herdcat demo}: the seed layout on one host. Two node processes (port offsets N and N+1,
  * names node1 and node2) serve the same webapps folder as one cluster, the elected one runs the HTTP
  * front; their logs are streamed with a prefix; Ctrl-C stops both. A node that is killed leaves the
- * other running (that is the point of the demo); the demo ends when none is left.
+ * other running (that is the point of the demo); the demo ends when none is left. Started as root, it
+ * refuses as a node does, unless {@code --allow-root} or {@code --user} is given.
  */
 final class DemoLauncher {
     /** The JVM flags the README recommends for a node; the demo uses them for its children. */
@@ -51,7 +55,23 @@ final class DemoLauncher {
         shared.putIfAbsent(Setting.FRONT_PORT, Integer.toString(FRONT_PORT));
         shared.putIfAbsent(Setting.CLUSTER_ADDRESS, "127.0.0.1");
         shared.putIfAbsent(Setting.SECRET_FILE, demoSecret(runDir).toString());
-        int firstOffset = checked(shared).portOffset();
+        NodeConfig base = checked(shared);
+        try {
+            NodePrivileges.requireUserOrAllowed(base, NodePrivileges.isRoot());
+            if (base.user() != null && NodePrivileges.isRoot()) {
+                UserAccount user = UserAccount.lookup(base.user());
+                // the nodes write their ready files and discovery entries here once they run as the user
+                Files.setAttribute(runDir, "unix:uid", user.uid());
+                Files.setAttribute(runDir, "unix:gid", user.gid());
+            }
+        } catch (ConfigException e) {
+            deleteQuietly(runDir);
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(runDir);
+            throw new UncheckedIOException(e);
+        }
+        int firstOffset = base.portOffset();
         for (int i = 0; i < NODES; i++) {
             Map<Setting, String> f = new EnumMap<>(shared);
             f.put(Setting.NAME, "node" + (i + 1));

@@ -8,6 +8,8 @@ import io.herdcat.lifecycle.LifeCycle;
 import io.herdcat.lifecycle.Phase;
 import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
+import io.herdcat.config.ConfigException;
+import io.herdcat.config.ConfigException;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
 import io.herdcat.config.HostName;
@@ -15,6 +17,7 @@ import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.node.Versions;
+import io.herdcat.privilege.NodePrivileges;
 import io.herdcat.vip.FrontMover;
 import java.io.IOException;
 import java.net.BindException;
@@ -80,6 +83,7 @@ final class NodeLauncher {
         NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
         PortCheck.requireFree(config.endpoints());
         routeLogging(config.name());
+        NodePrivileges privileges = NodePrivileges.forNode(config);
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
         log.info("Starting node {} (Herdcat {}, Tomcat {}), webapps {}", config.name(), Versions.herdcat(),
                 Versions.tomcat(), config.webapps());
@@ -92,18 +96,13 @@ final class NodeLauncher {
         keepAdminChanges(config, cluster, log);
         TomcatNode node = new TomcatNode(config, cluster.tomcatCluster());
         AdminServer admin = new AdminServer(config, node::status, cluster);
-        FrontService front = new FrontService(config);
+        FrontService front = new FrontService(config, privileges.listenSockets());
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
-        java.util.concurrent.Executor commands = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "front-vip-commands");
-            t.setDaemon(true);
-            return t;
-        });
         LifeCycle life = new LifeCycle(config.name())
                 .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
-                .add(Phase.DROP, "keep running as the user who started it", () -> { })
+                .add(Phase.DROP, "drop root", privileges::drop, left -> privileges.close())
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
                 .add(Phase.SERVE, JOIN, cluster::join, left -> cluster.close())
                 .add(Phase.SERVE, "start Tomcat", () -> {
@@ -115,7 +114,7 @@ final class NodeLauncher {
                     admin.metrics(metrics::scrape);
                 })
                 .add(Phase.SERVE, "follow the election of the HTTP front", () -> {
-                    FrontMover mover = FrontMover.start(config, commands);
+                    FrontMover mover = FrontMover.start(config, privileges.executor());
                     front.onFrontState(mover);
                     front.onClose(mover::close);
                     admin.frontMove(mover.counters());
@@ -139,6 +138,9 @@ final class NodeLauncher {
             life.start(config.shutdownTimeout());
         } catch (LifeCycle.StartFailure e) {
             Exception cause = e.getCause();
+            if (cause instanceof ConfigException mistake) {
+                throw mistake;
+            }
             if (ADMIN_PORT.equals(e.part()) && cause instanceof BindException) {
                 throw PortCheck.inUse(config.admin());
             }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.dispatcher.balance.BalanceMethod;
 import io.herdcat.dispatcher.balance.Balancer;
+import io.herdcat.privilege.ListenSockets;
+import io.herdcat.privilege.PrivilegedExecutor;
 import io.netty.channel.epoll.Epoll;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -72,19 +74,58 @@ class DispatcherDrainTest {
         try {
             next.start();
             next.update(List.of(node.spec()));
-            assertEquals(front.port(), next.port());
-            long before = requests(front);
-            for (int i = 0; i < 50; i++) {
-                try (RawHttp c = new RawHttp(front.port())) {
-                    assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .read().status());
-                }
-            }
-            assertEquals(before, requests(front), "the old front got none of the new connections");
-            assertEquals(50, requests(next), "the new front got them all");
+            assertTheNewerGetsEveryNewConnection(front, next);
         } finally {
             next.close();
         }
+    }
+
+    @Test
+    void frontsWhoseSocketsThePrivilegedThreadOpenedShareThePortAndTheNewerGetsEveryNewConnection() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with steering needs Linux epoll");
+        try (PrivilegedExecutor privileged = new PrivilegedExecutor()) {
+            ListenSockets sockets = new ListenSockets(privileged);
+            Dispatcher old = new Dispatcher(new InetSocketAddress("127.0.0.1", 0),
+                    new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, Dispatcher.Options.defaults(), sockets);
+            Dispatcher next = null;
+            try {
+                old.start();
+                old.update(List.of(node.spec()));
+                try (RawHttp c = new RawHttp(old.port())) {
+                    assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\n\r\n").read().status(), "serves");
+                }
+                next = new Dispatcher(new InetSocketAddress("127.0.0.1", old.port()),
+                        new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, Dispatcher.Options.defaults(),
+                        sockets);
+                next.start();
+                next.update(List.of(node.spec()));
+                assertTheNewerGetsEveryNewConnection(old, next);
+                int port = old.port();
+                next.stopAccepting();
+                old.stopAccepting();
+                assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(),
+                        "both sockets closed");
+            } finally {
+                old.close();
+                if (next != null) {
+                    next.close();
+                }
+            }
+        }
+    }
+
+    /** Both listen on one port: 50 new connections in a row all go to {@code next}. */
+    private static void assertTheNewerGetsEveryNewConnection(Dispatcher old, Dispatcher next) throws Exception {
+        assertEquals(old.port(), next.port());
+        long before = requests(old);
+        for (int i = 0; i < 50; i++) {
+            try (RawHttp c = new RawHttp(old.port())) {
+                assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .read().status());
+            }
+        }
+        assertEquals(before, requests(old), "the old front got none of the new connections");
+        assertEquals(50, requests(next), "the new front got them all");
     }
 
     private static long requests(Dispatcher d) {

@@ -9,6 +9,7 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,8 @@ class DemoIT {
         int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080, 4000, 7800, 7900);
         int frontPort = FreePorts.offsetWhereFree(1, 0);
         try (NodeProcess demo = NodeProcess.exec("demo", dir, Map.of(),
-                List.of("demo", "--port-offset", Integer.toString(offset), "--front-port", Integer.toString(frontPort)))) {
+                List.of("demo", "--port-offset", Integer.toString(offset), "--front-port", Integer.toString(frontPort),
+                        "--allow-root", "true"))) {
             String url1 = "http://127.0.0.1:" + (8080 + offset) + "/session-demo/session.json?name=k&value=v";
             String url2 = "http://127.0.0.1:" + (8081 + offset) + "/session-demo/session.json";
             await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(url1) == 200 && Http.status(url2) == 200);
@@ -69,6 +71,21 @@ class DemoIT {
             assertEquals(0, demo.awaitExit(Duration.ofSeconds(60)));
             assertEquals(-1, Http.status(url1), "node1 stopped with the demo");
             assertEquals(-1, Http.status(url2), "node2 stopped with the demo");
+        }
+    }
+
+    @Test
+    void startedAsRootTheDemoRefusesWithoutAllowRoot() throws Exception {
+        TestEnvironment.require(TestEnvironment.isRoot(), TestEnvironment.SKIP_ROOT, "this test must run as root");
+        Files.createDirectories(dir.resolve("webapps"));
+        int offset = FreePorts.offsetWhereFree(2, 8080, 8009, 9080, 4000, 7800, 7900);
+        try (NodeProcess demo = NodeProcess.exec("demo", dir, Map.of(),
+                List.of("demo", "--port-offset", Integer.toString(offset)))) {
+            assertEquals(2, demo.awaitExit(Duration.ofSeconds(60)), demo.output());
+            String out = demo.output().strip();
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.startsWith("herdcat: user: not set, and this node was started as root;"), out);
+            assertTrue(out.contains("allow.root=true"), out);
         }
     }
 

@@ -86,6 +86,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s",
                 "--cluster", CLUSTER, "--discovery-dir", dir.resolve("discovery").toString(),
                 "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
+        args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
         return new NodeProcess(name, command(args), dir, Map.of(), ready);
     }
@@ -104,12 +105,22 @@ public final class NodeProcess implements AutoCloseable {
                 "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--admin-address", address,
                 "--cluster", CLUSTER, "--cluster-address", address, "--tribes-port", "0",
                 "--front-port", "0", "--front-address", "127.0.0.1"));
+        args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         cmd.addAll(command(args));
         NodeProcess node = new NodeProcess(name, cmd, dir, Map.of(), ready);
         node.host = address;
         return node;
+    }
+
+    /**
+     * A node started as root refuses to run without {@code --user}: tests that run as root and give no
+     * user let it run as root.
+     */
+    private static List<String> rootArgs(String... extraArgs) {
+        boolean root = TestEnvironment.isRoot();
+        return root && !List.of(extraArgs).contains("--user") ? List.of("--allow-root", "true") : List.of();
     }
 
     /** Runs the jar with exactly these arguments (no defaults added). */
