@@ -244,7 +244,7 @@ herdcat_runs() {
 # herdcat_layout NAME: webapps, secret and node folders under $work/NAME, owned by the nodes' user.
 herdcat_layout() {
   local d="$work/$1"
-  mkdir -p "$d/webapps"
+  mkdir -p "$d/webapps" "$d/discovery"
   cp "$WAR" "$d/webapps/"
   echo "front-outage-secret-$P-0123456789" > "$d/cluster.secret"
   chmod 600 "$d/cluster.secret"
