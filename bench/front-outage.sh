@@ -18,7 +18,9 @@
 # (keepalived does at start in state BACKUP; a Herdcat node that is not elected does too). After each
 # run the killed processes are started again, and the next run starts once everything is back and
 # settled: every node up and in one view, exactly one front (and the VIP on its host only), unchanged
-# for SETTLE_SECONDS.
+# for SETTLE_SECONDS. A restarted Herdcat node does not take the front back, so the kills alternate
+# between nodes; keepalived preempts, so its restarted host 1 takes the VIP back (a move not measured)
+# before the next run.
 # Nodes run as NODE_USER (default nobody, through --user) when the jar can drop root (it has the
 # allow.root setting); with NODE_USER empty they get --allow-root true; an older jar runs them as root.
 # Needs root (namespaces, port 80), iproute2, iputils-arping, keepalived (installed when missing).
@@ -30,6 +32,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+# The flags below decide how the nodes treat root; an inherited setting would override them.
+unset HERDCAT_ALLOW_ROOT HERDCAT_USER
 RUNS=${RUNS:-5}
 SCENARIOS=${SCENARIOS:-same-host vip keepalived}
 NODE_USER=${NODE_USER-nobody}
@@ -145,8 +149,8 @@ probe() {
 }
 field() { grep -o "$1=[^ ]*" <<<"$2" | cut -d= -f2; }
 
-# result NAME LABEL OUTAGES FAILED LOST: writes the table row of a scenario (OUTAGES in ms and FAILED:
-# one value per run, space-separated; LOST: runs without an answer within MAX_OUTAGE).
+# result NAME LABEL OUTAGES FAILED LOST: writes the table row of a scenario, after each run (OUTAGES in
+# ms and FAILED: one value per run so far, space-separated; LOST: runs without an answer within MAX_OUTAGE).
 result() {
   local name=$1 label=$2 outages=$3 failed=$4 lost=$5 sorted each="" o note=""
   sorted=$(tr ' ' '\n' <<<"$outages" | sort -n)
@@ -236,10 +240,10 @@ herdcat_runs() {
     say "$name run $run: $line${tag:+ (VIP now on: $(vip_holders "$tag"))}"
     outages+="$(field outage_ms "$line") "; failed+="$(field failed "$line") "
     [ "$(field recovered "$line")" = true ] || lost=$((lost + 1))
+    result "$name" "$label" "${outages% }" "${failed% }" "$lost"
     herdcat_start "$front"
     herdcat_up "$front"
   done
-  result "$name" "$label" "${outages% }" "${failed% }" "$lost"
 }
 # herdcat_layout NAME: webapps, secret and node folders under $work/NAME, owned by the nodes' user.
 herdcat_layout() {
@@ -357,10 +361,10 @@ CONF
     say "keepalived run $run: $line (VIP now on: $(vip_holders k))"
     outages+="$(field outage_ms "$line") "; failed+="$(field failed "$line") "
     [ "$(field recovered "$line")" = true ] || lost=$((lost + 1))
+    result keepalived "keepalived 2.2, VIP across namespaces (three hosts)" "${outages% }" "${failed% }" "$lost"
     keepalived_start "$holder"
     keepalived_up "$holder"
   done
-  result keepalived "keepalived 2.2, VIP across namespaces (three hosts)" "${outages% }" "${failed% }" "$lost"
 }
 
 # ---- run --------------------------------------------------------------------------------------------
@@ -386,7 +390,8 @@ for s in $SCENARIOS; do
     rm -rf "$OUT/front-outage-logs/$s"
     cp -r "$work/$s" "$OUT/front-outage-logs/$s" 2>/dev/null || true
     cp "$work/$s-probe.log" "$OUT/front-outage-logs/$s/" 2>/dev/null || true
-    echo "| $s | failed (see bench/out/front-outage-logs/$s) | | | | |" > "$work/rows/$s"
+    echo "| $s | failed$([ -f "$work/rows/$s" ] && echo " after the runs above") (see $OUT/front-outage-logs/$s) | | | | |" \
+      >> "$work/rows/$s"
   fi
   teardown
 done
@@ -404,6 +409,7 @@ done
   echo
   echo "bench/front-outage.sh, $(date -u +%F), RUNS=$RUNS; nodes as $RUN_AS; $(keepalived --version 2>&1 | head -1);"
   echo "web servers behind keepalived: $([ -n "$PYTHON" ] && echo "python3 -m http.server" || echo bench/HelloServer.java);"
-  echo "$(java -version 2>&1 | head -1); $(nproc) cores; median = the lower middle value for an even count"
+  echo "$(java -version 2>&1 | head -1); $(nproc) cores; median = the lower middle value for an even count;"
+  echo "jar $JAR of $(date -u -r "$JAR" +%FT%TZ)"
 } | tee "$OUT/front-outage.md"
 exit "$status"
