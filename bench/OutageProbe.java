@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  *   longest_gap_ms=N   the longest gap between two successes from the kill on (more than outage_ms
  *                      when the front answered once and then failed again)
  *   recovered=BOOL     false when no success came within MAX (outage_ms is then the time waited)
- *   requests=N kinds=KIND:N,...   requests sent from the kill on; failures by kind
+ *   requests=N         requests sent from the kill on
+ *   kinds=KIND:N,...   failures by kind: refused, timeout, reset, closed (no response), statusNNN (not 2xx),
+ *                      connect/noroute/io (other errors), garbage (not HTTP)
  * Exit status 0 on a measurement (recovered or not), 3 when the front never became steady or a process
  * to kill was not there.
  */
@@ -42,7 +44,10 @@ public class OutageProbe {
         long settle = TimeUnit.SECONDS.toNanos(3);
         long max = TimeUnit.SECONDS.toNanos(120);
         long wait = TimeUnit.SECONDS.toNanos(120);
-        for (int i = 1; i + 1 < args.length; i += 2) {
+        if (args.length % 2 != 1) {
+            throw new IllegalArgumentException("usage: URL --kill PID[,PID...] [--OPTION VALUE]...");
+        }
+        for (int i = 1; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
                 case "--kill" -> {
@@ -176,6 +181,8 @@ public class OutageProbe {
             return String.valueOf(e.getMessage()).contains("refused") ? "refused" : "connect";
         } catch (java.net.NoRouteToHostException e) {
             return "noroute";
+        } catch (java.net.SocketException e) {
+            return String.valueOf(e.getMessage()).contains("reset") ? "reset" : "io";
         } catch (IOException e) {
             return "io";
         }

@@ -80,9 +80,11 @@ teardown() {
   for ns in $(ip netns list | awk '{print $1}' | grep "^$P" || true); do ns_stop "$ns"; ip netns del "$ns"; done
   for br in $(ip -o link show type bridge | awk -F': ' '{print $2}' | grep "^$P" || true); do ip link del "$br"; done
 }
+scenario_pid=""   # the scenario running now (a subshell)
 # shellcheck disable=SC2317  # called through trap / stable
 cleanup() {
   set +e
+  [ -n "$scenario_pid" ] && kill "$scenario_pid" 2>/dev/null
   teardown
   rm -rf "$work"
 }
@@ -375,14 +377,17 @@ for s in $SCENARIOS; do
 done
 for s in $SCENARIOS; do
   say "scenario $s"
-  set +e
+  # in a subshell, so that a failed scenario does not end the others; in the background, so that a
+  # signal to this script reaches the trap (which stops it) at once
   case $s in
-    same-host) ( set -e; scenario_same_host ) ;;
-    vip) ( set -e; scenario_vip ) ;;
-    keepalived) ( set -e; scenario_keepalived ) ;;
+    same-host) ( set -e; scenario_same_host ) & ;;
+    vip) ( set -e; scenario_vip ) & ;;
+    keepalived) ( set -e; scenario_keepalived ) & ;;
   esac
-  rc=$?
-  set -e
+  scenario_pid=$!
+  rc=0
+  wait "$scenario_pid" || rc=$?
+  scenario_pid=""
   if [ "$rc" != 0 ]; then
     status=1
     say "scenario $s failed; its logs are in $OUT/front-outage-logs/$s"
