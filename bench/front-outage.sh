@@ -96,7 +96,9 @@ help=$(java -jar "$JAR" --help 2>&1 || true)
 PRIV_ARGS=()
 RUN_AS="root (this jar cannot drop root)"
 if grep -q -- '--allow-root' <<<"$help"; then
-  if [ -n "$NODE_USER" ]; then PRIV_ARGS=(--user "$NODE_USER"); RUN_AS=$NODE_USER
+  if [ -n "$NODE_USER" ]; then
+    id -u "$NODE_USER" >/dev/null 2>&1 || { echo "NODE_USER=$NODE_USER: no such user" >&2; exit 1; }
+    PRIV_ARGS=(--user "$NODE_USER"); RUN_AS=$NODE_USER
   else PRIV_ARGS=(--allow-root true); RUN_AS="root (--allow-root true)"; fi
 fi
 HAS_VIP=0
@@ -208,6 +210,12 @@ herdcat_up() {
     sleep 0.2
   done
   node_pid[n]=$(grep -o '"pid":[0-9]*' "$ready" | cut -d: -f2)
+  if [ "${PRIV_ARGS[0]:-}" = --user ]; then
+    local uids want
+    uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/${node_pid[$n]}/status")
+    want=$(id -u "$NODE_USER")
+    [ "$uids" = "$want $want $want $want" ] || { say "node $n runs with uids $uids, not $NODE_USER's ($want)"; return 1; }
+  fi
 }
 # shellcheck disable=SC2317  # called through trap / stable
 members() {
@@ -228,6 +236,16 @@ herdcat_front() {
   if [ -n "$tag" ] && [ "$(vip_holders "$tag")" != "$fronts" ]; then return 0; fi
   echo "$fronts"
 }
+# herdcat_state COUNT [TAG]: what each node sees, for a failure message.
+herdcat_state() {
+  local n out=""
+  for n in $(seq 1 "$1"); do
+    out+="node $n: $(members "$n") members, /health/front $(http_code "${node_ns[$n]}" \
+      "http://127.0.0.1:${node_admin[$n]}/health/front"); "
+  done
+  [ -n "${2:-}" ] && out+="VIP on hosts '$(vip_holders "$2")'"
+  echo "$out"
+}
 # herdcat_runs NAME LABEL COUNT URL CLIENT_NS [TAG]: RUNS kills of the front's node, each node
 # restarted after its kill.
 herdcat_runs() {
@@ -235,7 +253,8 @@ herdcat_runs() {
   for n in $(seq 1 "$count"); do herdcat_start "$n"; done
   for n in $(seq 1 "$count"); do herdcat_up "$n"; done
   for run in $(seq 1 "$RUNS"); do
-    front=$(stable "$SETTLE_SECONDS" herdcat_front "$count" "$tag")
+    front=$(stable "$SETTLE_SECONDS" herdcat_front "$count" "$tag") \
+      || { say "$name run $run: not settled: $(herdcat_state "$count" "$tag")"; return 1; }
     await "the front at $url" 60 answers "$client" "$url"
     say "$name run $run: killing node $front (pid ${node_pid[$front]}), the front's node"
     line=$(probe "$client" "$url" "${node_pid[$front]}" "$work/$name-probe.log")
@@ -354,7 +373,8 @@ CONF
   for n in 1 2 3; do keepalived_start "$n"; done
   for n in 1 2 3; do keepalived_up "$n"; done
   for run in $(seq 1 "$RUNS"); do
-    holder=$(stable "$SETTLE_SECONDS" keepalived_holder)
+    holder=$(stable "$SETTLE_SECONDS" keepalived_holder) \
+      || { say "keepalived run $run: not settled: VIP on hosts '$(vip_holders k)'"; return 1; }
     await "the VIP's web server" 60 answers "${P}kc" "$url"
     # the VRRP process first: it would react to its parent's death (and drop the VIP) if it outlived it
     pids="$(cat "$d/ka$holder.vrrp.pid"),${ka_pid[$holder]},${web_pid[$holder]}"
