@@ -11,6 +11,7 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Hosts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.ProcStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three nodes on three "hosts" (network namespaces on a bridge) share a front address, {@code front.vip}, on
+ * Three nodes on three "hosts" (network namespaces on a bridge), started as root and running as nobody,
+ * share a front address, {@code front.vip}, on
  * port 80; a client namespace knows nothing but that address. {@code kill -9} of the front's node moves the
  * address to exactly one other host and the client's session goes on there; the killed node, restarted,
  * clears the address its crashed run left behind; a graceful stop of the front's node moves it again. Every
@@ -57,6 +59,7 @@ class VipFailoverIT {
                 "arping is missing: install iputils-arping (.ci/run does)");
         Path webapps = Cluster.prepare(dir);
         Path secret = Files.writeString(dir.resolve("cluster.secret"), "vip-test-secret-0123456789abcdef");
+        ProcStatus.giveTo(dir, ProcStatus.uidOf("nobody")); // the nodes drop root: what they write is nobody's
         try (Hosts hosts = new Hosts(3)) {
             String client = hosts.addClient();
             String vip = hosts.spareAddress();
@@ -129,7 +132,7 @@ class VipFailoverIT {
     private NodeProcess start(Hosts hosts, int i, Path webapps, Path secret, String peers) throws IOException {
         String hook = "echo \"$HERDCAT_EVENT $HERDCAT_NODE $HERDCAT_VIP\" >> " + hookFile(i);
         return NodeProcess.startInNamespace(hosts.namespace(i), hosts.address(i), NAMES.get(i), dir, webapps,
-                "--secret-file", secret.toString(), "--peers", peers, "--jgroups-port", "7800",
+                "--user", "nobody", "--secret-file", secret.toString(), "--peers", peers, "--jgroups-port", "7800",
                 "--admin-token-file", dir.resolve("admin.token").toString(), "--cluster-silence-timeout", "2s",
                 "--front-port", "80", "--front-address", "0.0.0.0", "--front-vip", hosts.spareAddress() + "/28",
                 "--front-on-elected", hook, "--front-on-demoted", hook).awaitReady();
