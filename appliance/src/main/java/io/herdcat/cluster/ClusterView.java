@@ -5,24 +5,36 @@ import java.util.Optional;
 
 /**
  * One consistent picture of the cluster: the members in JGroups' view order (oldest first; the first
- * is the coordinator), the record each has published, and the node elected to run the HTTP front
- * ({@link DispatcherElection}, computed once here so every reader agrees). A member whose record has
- * not arrived yet is listed in {@code memberNames} but has no record. {@code merge} is true for the view
- * that joins partitions that lived apart (or nodes that started at the same moment and formed one each).
+ * is the coordinator), the record each has published, how many members are heard from (this node
+ * included; the others until they fall silent, see {@link QuorumWatch}), and the node elected to run
+ * the HTTP front ({@link DispatcherElection}, computed once here so every reader agrees). A member whose
+ * record has not arrived yet is listed in {@code memberNames} but has no record. {@code merge} is true
+ * for the view that joins partitions that lived apart (or nodes that started at the same moment and
+ * formed one each).
  */
 public final class ClusterView {
     private final long viewId;
     private final List<String> memberNames;
     private final List<NodeRecord> records;
     private final boolean merge;
+    private final Quorum quorum;
+    private final int reachableMembers;
     private final Optional<String> dispatcher;
 
+    /** A view without a majority rule, every member reachable. */
     public ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge) {
+        this(viewId, memberNames, records, merge, Quorum.NONE, memberNames.size());
+    }
+
+    public ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge, Quorum quorum,
+                       int reachableMembers) {
         this.viewId = viewId;
         this.memberNames = List.copyOf(memberNames);
         this.records = List.copyOf(records);
         this.merge = merge;
-        this.dispatcher = DispatcherElection.elect(this.records);
+        this.quorum = quorum;
+        this.reachableMembers = reachableMembers;
+        this.dispatcher = DispatcherElection.elect(this.memberNames, this.records, quorum, reachableMembers);
     }
 
     public long viewId() {
@@ -47,6 +59,20 @@ public final class ClusterView {
         return dispatcher;
     }
 
+    public Quorum quorum() {
+        return quorum;
+    }
+
+    /** Members of this view that are heard from, this node included. */
+    public int reachableMembers() {
+        return reachableMembers;
+    }
+
+    /** Why no node of this view may run the front (it lacks a majority of the cluster), or empty. */
+    public Optional<String> quorumLoss() {
+        return memberNames.isEmpty() ? Optional.empty() : quorum.loss(reachableMembers);
+    }
+
     public Optional<String> coordinator() {
         return memberNames.isEmpty() ? Optional.empty() : Optional.of(memberNames.get(0));
     }
@@ -58,6 +84,6 @@ public final class ClusterView {
     @Override
     public String toString() {
         return "ClusterView[" + viewId + ", members=" + memberNames + ", dispatcher=" + dispatcher.orElse("none")
-                + (merge ? ", merge" : "") + "]";
+                + quorumLoss().map(q -> ", " + q).orElse("") + (merge ? ", merge" : "") + "]";
     }
 }
