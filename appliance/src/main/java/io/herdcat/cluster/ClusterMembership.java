@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * of its record is current (with its session count), so a member that missed it — after a merge, say —
  * asks for it. A change asked of another node (its weight or activation) is sent to that node, which
  * applies it only when it comes from a member of its current view, and republishes. Views and messages
- * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks.
+ * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks. With a cluster size,
+ * each published view counts the members still heard from ({@link QuorumWatch}), so a node cut off from
+ * the majority elects nobody before failure detection has shrunk the view.
  */
 public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
@@ -50,6 +52,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private final Path discoveryRoot;
     private final RejectedMessages rejected;
     private final ClusterEvents events;
+    private final Quorum quorum;
+    private final LastHeard lastHeard = new LastHeard();
+    private final QuorumWatch quorumWatch;
     private volatile JChannel channel;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
     private final Map<Address, NodeRecord> pending = new LinkedHashMap<>();
@@ -68,6 +73,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.discoveryRoot = discoveryRoot;
         this.rejected = new RejectedMessages(initial.name());
         this.events = new ClusterEvents(rejected);
+        this.quorum = new Quorum(settings.size());
+        this.quorumWatch = new QuorumWatch(initial.name(), settings.silenceTimeout(), lastHeard, () -> view,
+                () -> channel == null ? null : channel.getAddress(), () -> current.reachableMembers(),
+                () -> events.submit(this::publishView));
     }
 
     /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
@@ -130,7 +139,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
      * @throws SecurityException when the cluster refuses this node (another secret)
      */
     public void join() throws Exception {
-        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected));
+        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected, lastHeard));
         ch.name(self.name());
         ch.setReceiver(this);
         ch.setDiscardOwnMessages(true);
@@ -139,6 +148,11 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         update(r -> r);
         LOG.info("Joined cluster {} as {} ({} member(s): {}); messages sealed with {}", settings.name(), self.name(),
                 channel.getView().size(), channel.getView().getMembers(), settings.secret().origin());
+        if (quorum.size() > 0) {
+            LOG.info("{}: cluster.size is {}: this node runs the front only while it reaches {} member(s), itself "
+                    + "included", self.name(), quorum.size(), quorum.majority());
+            quorumWatch.start();
+        }
     }
 
     /** Changes this node's own record and tells every member. */
@@ -214,6 +228,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
                         merged.size(), merged.getSubgroups().size());
             }
+            lastHeard.track(newView);
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
             synchronized (pending) {
@@ -325,13 +340,27 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 ordered.add(r);
             }
         }
-        current = new ClusterView(v.getViewId().getId(), names, ordered, merge);
+        ClusterView before = current;
+        current = new ClusterView(v.getViewId().getId(), names, ordered, merge, quorum,
+                quorum.size() == 0 ? names.size() : quorumWatch.reachable(v));
+        logQuorumChange(before, current);
         for (ClusterListener l : listeners) {
             try {
                 l.clusterChanged(current);
             } catch (RuntimeException e) {
                 LOG.warn("Cluster listener {} failed", l, e);
             }
+        }
+    }
+
+    private void logQuorumChange(ClusterView before, ClusterView now) {
+        Optional<String> was = before.quorumLoss();
+        Optional<String> is = now.quorumLoss();
+        if (is.isPresent() && !is.equals(was)) {
+            LOG.warn("{}: {} (cluster.size {}): no node here may run the front", self.name(), is.get(), quorum.size());
+        } else if (is.isEmpty() && was.isPresent()) {
+            LOG.info("{}: quorum reached: {} of {} members reachable", self.name(), now.reachableMembers(),
+                    quorum.size());
         }
     }
 
@@ -349,6 +378,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
+        quorumWatch.close();
         JChannel ch = channel;
         if (ch != null) {
             ch.close();
