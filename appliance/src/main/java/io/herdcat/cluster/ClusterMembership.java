@@ -7,6 +7,7 @@ import io.herdcat.cluster.ClusterMessage.RecordRequest;
 import io.herdcat.cluster.ClusterMessage.ResetCounters;
 import io.herdcat.cluster.ClusterMessage.SetActivation;
 import io.herdcat.cluster.ClusterMessage.SetWeight;
+import io.herdcat.cluster.ClusterMessage.ViewBeat;
 import io.herdcat.cluster.RejectedMessages.Reason;
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig.ClusterSettings;
@@ -53,7 +54,6 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private final RejectedMessages rejected;
     private final ClusterEvents events;
     private final Quorum quorum;
-    private final LastHeard lastHeard = new LastHeard();
     private final QuorumWatch quorumWatch;
     private volatile JChannel channel;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
@@ -74,9 +74,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.rejected = new RejectedMessages(initial.name());
         this.events = new ClusterEvents(rejected);
         this.quorum = new Quorum(settings.size());
-        this.quorumWatch = new QuorumWatch(initial.name(), settings.silenceTimeout(), lastHeard, () -> view,
-                () -> channel == null ? null : channel.getAddress(), () -> current.reachableMembers(),
-                () -> events.submit(this::publishView));
+        this.quorumWatch = new QuorumWatch(initial.name(), settings.silenceTimeout(), () -> view, () -> channel,
+                () -> current.reachableMembers(), () -> events.submit(this::publishView));
     }
 
     /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
@@ -139,7 +138,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
      * @throws SecurityException when the cluster refuses this node (another secret)
      */
     public void join() throws Exception {
-        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected, lastHeard));
+        JChannel ch = new JChannel(JGroupsStack.build(settings, discoveryRoot, self.name(), rejected));
         ch.name(self.name());
         ch.setReceiver(this);
         ch.setDiscardOwnMessages(true);
@@ -151,8 +150,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         if (quorum.size() > 0) {
             LOG.info("{}: cluster.size is {}: this node runs the front only while it reaches {} member(s), itself "
                     + "included", self.name(), quorum.size(), quorum.majority());
-            quorumWatch.start();
         }
+        quorumWatch.start(quorum.size() > 0);
     }
 
     /** Changes this node's own record and tells every member. */
@@ -228,7 +227,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
                         merged.size(), merged.getSubgroups().size());
             }
-            lastHeard.track(newView);
+            quorumWatch.installed(newView);
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
             synchronized (pending) {
@@ -255,6 +254,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         int offset = msg.getOffset();
         int length = msg.getLength();
         Address from = msg.getSrc();
+        if (quorumWatch.tookBeat(msg, view)) {
+            return;
+        }
         events.offer(() -> handle(from, data, offset, length));
     }
 
@@ -299,6 +301,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
                         f.snapshot());
             }
+        } else if (m instanceof ViewBeat) {
+            return; // read as it arrives (receive), never queued
         } else if (m instanceof SetWeight w && (w.weight() < 1 || w.weight() > 100)) {
             rejected.reject(Reason.UNREADABLE, from, "weight " + w.weight() + " out of 1-100");
         } else {

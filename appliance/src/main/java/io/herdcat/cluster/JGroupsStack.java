@@ -30,15 +30,13 @@ import org.jgroups.stack.Protocol;
  * discovery chosen by configuration, failure detection tuned (a killed process leaves the view in
  * about {@code crash.timeout}, a silent one within 1.3 × {@code silence.timeout}), quick merges after a
  * partition heals, every message sealed right above the transport ({@link MessageSeal}: encrypted and
- * authenticated, headers included, replays refused), when each member was last heard noted right above
- * it ({@link LastHeard}, for {@link QuorumWatch}) and joins proven with {@link HmacAuthToken}.
+ * authenticated, headers included, replays refused) and joins proven with {@link HmacAuthToken}.
  */
 final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    static List<Protocol> build(ClusterSettings cs, Path discoveryRoot, String node, RejectedMessages rejected,
-                                LastHeard lastHeard) {
+    static List<Protocol> build(ClusterSettings cs, Path discoveryRoot, String node, RejectedMessages rejected) {
         List<Protocol> stack = new ArrayList<>();
         TCP tcp = new TCP();
         tcp.setBindAddress(cs.address());
@@ -47,7 +45,6 @@ final class JGroupsStack {
         stack.add(tcp);
         stack.add(new NON_BLOCKING_SENDS());
         stack.add(new MessageSeal(cs.secret(), cs.name(), rejected, new SecretMismatchDetector(node)));
-        stack.add(lastHeard);
         stack.add(discovery(cs, discoveryRoot));
 
         MERGE3 merge = new MERGE3();
