@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.View;
 import org.slf4j.Logger;
@@ -137,9 +138,15 @@ final class QuorumWatch implements AutoCloseable {
         return ch == null ? null : ch.getAddress();
     }
 
-    /** A view was installed: its members new to this node count as reachable, those gone are forgotten. */
+    /**
+     * A view was installed: its members new to this node count as reachable, those gone are forgotten.
+     * A merge view was agreed on by every side, so all its members count afresh.
+     */
     synchronized void installed(View v) {
         long now = System.nanoTime();
+        if (v instanceof MergeView) {
+            pulses.clear();
+        }
         pulses.keySet().retainAll(v.getMembers());
         for (Address a : v.getMembers()) {
             pulses.computeIfAbsent(a, x -> new MemberPulse(now, windowNanos, 2 * beatNanos));
