@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * of its record is current (with its session count), so a member that missed it — after a merge, say —
  * asks for it. A change asked of another node (its weight or activation) is sent to that node, which
  * applies it only when it comes from a member of its current view, and republishes. Views and messages
- * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks. With a cluster size,
- * each published view counts the members still heard from ({@link QuorumWatch}), so a node cut off from
- * the majority elects nobody before failure detection has shrunk the view.
+ * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks; only the members' view
+ * beats are read as they arrive. With a cluster size, each published view counts the members that still
+ * count this node in ({@link QuorumWatch}), so a node cut off from the majority elects nobody before
+ * failure detection has shrunk the view.
  */
 public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
