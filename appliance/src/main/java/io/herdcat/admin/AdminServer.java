@@ -188,7 +188,7 @@ public final class AdminServer {
         doc.put("front", here ? "here" : "elsewhere");
         doc.put("dispatcher", elected);
         if (cluster != null) {
-            cluster.view().quorumLoss().ifPresent(reason -> doc.put("reason", reason));
+            cluster.view().frontBlocked().ifPresent(reason -> doc.put("reason", reason));
         }
         return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
     }

@@ -29,7 +29,7 @@ final class ClusterJson {
             quorum.put("size", view.quorum().size());
             quorum.put("majority", view.quorum().majority());
             quorum.put("reachable", view.reachableMembers());
-            quorum.put("problem", view.quorumLoss().orElse(null));
+            quorum.put("problem", view.frontBlocked().orElse(null));
             doc.put("quorum", quorum);
         }
         doc.put("nodes", view.records().stream().map(ClusterJson::record).toList());

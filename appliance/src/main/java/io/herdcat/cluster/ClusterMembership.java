@@ -76,7 +76,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.events = new ClusterEvents(rejected);
         this.quorum = new Quorum(settings.size());
         this.quorumWatch = new QuorumWatch(initial.name(), settings.silenceTimeout(), () -> view, () -> channel,
-                () -> current.reachableMembers(), () -> events.submit(this::publishView));
+                () -> current, () -> events.submit(this::publishView));
     }
 
     /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
@@ -228,6 +228,14 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
                         merged.size(), merged.getSubgroups().size());
             }
+            if (quorum.size() > 0) {
+                current.dispatcher().filter(front -> !front.equals(self.name())).ifPresent(front ->
+                        records.forEach((a, r) -> {
+                            if (r.name().equals(front) && !newView.containsMember(a)) {
+                                quorumWatch.frontLeft(a, r, () -> events.submit(this::publishView));
+                            }
+                        }));
+            }
             quorumWatch.installed(newView);
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
@@ -346,8 +354,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
             }
         }
         ClusterView before = current;
-        current = new ClusterView(v.getViewId().getId(), names, ordered, merge, quorum,
-                quorum.size() == 0 ? names.size() : quorumWatch.reachable(v));
+        current = quorum.size() == 0 ? new ClusterView(v.getViewId().getId(), names, ordered, merge)
+                : new ClusterView(v.getViewId().getId(), names, ordered, merge, quorum, quorumWatch.reachable(v),
+                        quorumWatch.frontHold());
         logQuorumChange(before, current);
         for (ClusterListener l : listeners) {
             try {
@@ -359,13 +368,18 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     }
 
     private void logQuorumChange(ClusterView before, ClusterView now) {
-        Optional<String> was = before.quorumLoss();
-        Optional<String> is = now.quorumLoss();
+        Optional<String> was = before.memberNames().isEmpty() ? Optional.empty() : quorum.loss(before.reachableMembers());
+        Optional<String> is = now.memberNames().isEmpty() ? Optional.empty() : quorum.loss(now.reachableMembers());
         if (is.isPresent() && !is.equals(was)) {
             LOG.warn("{}: {} (cluster.size {}): no node here may run the front", self.name(), is.get(), quorum.size());
         } else if (is.isEmpty() && was.isPresent()) {
             LOG.info("{}: quorum reached: {} of {} members reachable", self.name(), now.reachableMembers(),
                     quorum.size());
+        }
+        if (now.frontHold().isPresent() && before.frontHold().isEmpty()) {
+            LOG.info("{}: the front stays closed: {}", self.name(), now.frontHold().get());
+        } else if (now.frontHold().isEmpty() && before.frontHold().isPresent()) {
+            LOG.info("{}: the front may open again", self.name());
         }
     }
 

@@ -19,6 +19,7 @@ public final class ClusterView {
     private final boolean merge;
     private final Quorum quorum;
     private final int reachableMembers;
+    private final Optional<String> frontHold;
     private final Optional<String> dispatcher;
 
     /** A view without a majority rule, every member reachable. */
@@ -28,13 +29,24 @@ public final class ClusterView {
 
     public ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge, Quorum quorum,
                        int reachableMembers) {
+        this(viewId, memberNames, records, merge, quorum, reachableMembers, Optional.empty());
+    }
+
+    /**
+     * @param frontHold why no node may open the front yet although the view has a majority (the node that
+     *                  ran it left the view and may not have closed it yet, see {@link DepartedFront}), or empty
+     */
+    public ClusterView(long viewId, List<String> memberNames, List<NodeRecord> records, boolean merge, Quorum quorum,
+                       int reachableMembers, Optional<String> frontHold) {
         this.viewId = viewId;
         this.memberNames = List.copyOf(memberNames);
         this.records = List.copyOf(records);
         this.merge = merge;
         this.quorum = quorum;
         this.reachableMembers = reachableMembers;
-        this.dispatcher = DispatcherElection.elect(this.memberNames, this.records, quorum, reachableMembers);
+        this.frontHold = frontHold;
+        this.dispatcher = frontBlocked().isPresent() ? Optional.empty()
+                : DispatcherElection.elect(this.memberNames, this.records, quorum, reachableMembers);
     }
 
     public long viewId() {
@@ -68,9 +80,21 @@ public final class ClusterView {
         return reachableMembers;
     }
 
-    /** Why no node of this view may run the front (it lacks a majority of the cluster), or empty. */
-    public Optional<String> quorumLoss() {
-        return memberNames.isEmpty() ? Optional.empty() : quorum.loss(reachableMembers);
+    /**
+     * Why no node of this view may run the front: it lacks a majority of the cluster, or the node that
+     * ran the front has just left and may still hold it; empty when nothing stands in the way.
+     */
+    public Optional<String> frontBlocked() {
+        if (memberNames.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> loss = quorum.loss(reachableMembers);
+        return loss.isPresent() ? loss : frontHold;
+    }
+
+    /** Why the front may not open yet although the view has a majority (see {@link DepartedFront}), or empty. */
+    public Optional<String> frontHold() {
+        return frontHold;
     }
 
     public Optional<String> coordinator() {
@@ -84,6 +108,6 @@ public final class ClusterView {
     @Override
     public String toString() {
         return "ClusterView[" + viewId + ", members=" + memberNames + ", dispatcher=" + dispatcher.orElse("none")
-                + quorumLoss().map(q -> ", " + q).orElse("") + (merge ? ", merge" : "") + "]";
+                + frontBlocked().map(q -> ", " + q).orElse("") + (merge ? ", merge" : "") + "]";
     }
 }

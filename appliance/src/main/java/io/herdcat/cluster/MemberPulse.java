@@ -46,6 +46,11 @@ final class MemberPulse {
         }
     }
 
+    /** When a beat that listed this node last arrived (or the member joined). */
+    long lastListed() {
+        return lastListed;
+    }
+
     boolean reachable(long nowNanos) {
         return trusted && nowNanos - lastListed <= window;
     }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -45,20 +44,21 @@ final class QuorumWatch implements AutoCloseable {
     private final long beatNanos;
     private final Supplier<View> view;
     private final Supplier<JChannel> channel;
-    private final IntSupplier published;
+    private final Supplier<ClusterView> published;
     private final Runnable republish;
     private final Map<Address, MemberPulse> pulses = new HashMap<>();
+    private DepartedFront departed;
     private final ScheduledExecutorService timer;
     private long lastTickNanos;
 
     /**
      * @param view      the view installed now (null before the first)
      * @param channel   this node's channel (null before it joins)
-     * @param published the reachable count of the view published last
+     * @param published the view published last
      * @param republish publishes the view again, with a fresh count
      */
     QuorumWatch(String node, Duration silenceTimeout, Supplier<View> view, Supplier<JChannel> channel,
-                IntSupplier published, Runnable republish) {
+                Supplier<ClusterView> published, Runnable republish) {
         long silence = silenceTimeout.toNanos();
         this.windowNanos = silence * 3 / 4;
         this.beatNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), silence / 5);
@@ -147,10 +147,29 @@ final class QuorumWatch implements AutoCloseable {
         if (v instanceof MergeView) {
             pulses.clear();
         }
+        if (departed != null && v.containsMember(departed.address())) {
+            departed = null;
+        }
         pulses.keySet().retainAll(v.getMembers());
         for (Address a : v.getMembers()) {
             pulses.computeIfAbsent(a, x -> new MemberPulse(now, windowNanos, 2 * beatNanos));
         }
+    }
+
+    /**
+     * The node that ran the front ({@code record}) is not in the view about to be installed: hold the front
+     * back until it has surely closed it ({@link DepartedFront}); {@code republish} when a probe shows it gone.
+     */
+    synchronized void frontLeft(Address address, NodeRecord record, Runnable republish) {
+        MemberPulse p = pulses.get(address);
+        long lastBeat = p == null ? System.nanoTime() : p.lastListed();
+        departed = new DepartedFront(address, record.name(), lastBeat + windowNanos + beatNanos + 2 * tickNanos);
+        departed.probe(record.ajpHost(), record.ajpPort(), republish);
+    }
+
+    /** Why the front may not open yet (see {@link DepartedFront}), or empty. */
+    synchronized Optional<String> frontHold() {
+        return departed == null ? Optional.empty() : Optional.ofNullable(departed.hold(System.nanoTime()));
     }
 
     /** A member's beat: the members of its view. */
@@ -184,7 +203,8 @@ final class QuorumWatch implements AutoCloseable {
         if (late || v == null || self() == null) {
             return;
         }
-        if (reachable(v) != published.getAsInt()) {
+        ClusterView shown = published.get();
+        if (reachable(v) != shown.reachableMembers() || frontHold().isPresent() != shown.frontHold().isPresent()) {
             republish.run();
         }
     }

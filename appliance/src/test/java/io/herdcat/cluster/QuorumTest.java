@@ -35,14 +35,14 @@ class QuorumTest {
         assertEquals(Optional.of("a"), view(new Quorum(3), "a", "b", "c").dispatcher());
         assertEquals(Optional.of("b"), view(new Quorum(3), "b", "c").dispatcher(), "two of three");
         assertEquals(Optional.of("a"), view(new Quorum(5), "a", "b", "c").dispatcher(), "three of five");
-        assertEquals(Optional.empty(), view(new Quorum(3), "a", "b").quorumLoss());
+        assertEquals(Optional.empty(), view(new Quorum(3), "a", "b").frontBlocked());
     }
 
     @Test
     void aMinorityElectsNobodyAndSaysWhy() {
         ClusterView alone = view(new Quorum(3), "a");
         assertEquals(Optional.empty(), alone.dispatcher());
-        assertEquals(Optional.of("no quorum: 1 of 3 members reachable, 2 needed"), alone.quorumLoss());
+        assertEquals(Optional.of("no quorum: 1 of 3 members reachable, 2 needed"), alone.frontBlocked());
         assertEquals(Optional.empty(), view(new Quorum(5), "a", "b").dispatcher(), "two of five");
     }
 
@@ -58,7 +58,7 @@ class QuorumTest {
     void membersThatFellSilentDoNotCount() {
         ClusterView cutOff = view(new Quorum(3), 1, "a", "b", "c");
         assertEquals(Optional.empty(), cutOff.dispatcher(), "three in the view, but only this node heard from");
-        assertTrue(cutOff.quorumLoss().isPresent());
+        assertTrue(cutOff.frontBlocked().isPresent());
         assertEquals(Optional.of("a"), view(new Quorum(3), 2, "a", "b", "c").dispatcher(), "one silent of three");
     }
 
@@ -66,7 +66,7 @@ class QuorumTest {
     void withoutASizeEveryGroupElects() {
         assertEquals(Optional.of("a"), view(Quorum.NONE, "a").dispatcher());
         assertEquals(Optional.of("a"), new ClusterView(1, List.of("a"), List.of(node("a")), false).dispatcher());
-        assertEquals(Optional.empty(), view(Quorum.NONE, "a").quorumLoss());
+        assertEquals(Optional.empty(), view(Quorum.NONE, "a").frontBlocked());
     }
 
     @Test
@@ -78,5 +78,15 @@ class QuorumTest {
     @Test
     void moreMembersThanTheSizeStillHoldAMajority() {
         assertEquals(Optional.of("a"), view(new Quorum(3), "a", "b", "c", "d").dispatcher());
+    }
+
+    @Test
+    void whileTheDepartedFrontMayStillHoldTheFrontNobodyIsElected() {
+        ClusterView held = new ClusterView(1, List.of("b", "c"), List.of(node("b"), node("c")), false, new Quorum(3), 2,
+                Optional.of("waiting up to 900 ms for a, which ran the front and left the view, to have closed it"));
+        assertEquals(Optional.empty(), held.dispatcher());
+        assertTrue(held.frontBlocked().orElseThrow().startsWith("waiting up to 900 ms for a"));
+        assertEquals(Optional.of("b"), new ClusterView(1, List.of("b", "c"), List.of(node("b"), node("c")), false,
+                new Quorum(3), 2, Optional.empty()).dispatcher());
     }
 }
