@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Counts the members of the view that still count this node in, so that a node cut off from the
  * majority gives the front up within {@code cluster.silence.timeout} of the cut. Failure detection
  * alone takes longer: it suspects a silent member after 1 to 1.2 × the silence timeout, verifies it for
- * {@code cluster.crash.timeout} and only then installs the smaller view; and until then the majority
- * side does not elect a front of its own either, so the two never overlap.
+ * {@code cluster.crash.timeout} and only then installs the smaller view. The other side of the cut may
+ * notice it sooner; it holds its own front back until this one has surely closed ({@link DepartedFront},
+ * kept here too), so the two never overlap.
  *
  * <p>Every member sends a {@link ClusterMessage.ViewBeat} (its view's members) five times per silence
  * timeout. A member counts as reachable while one that lists this node arrived within the last three
