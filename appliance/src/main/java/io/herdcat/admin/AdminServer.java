@@ -199,13 +199,19 @@ public final class AdminServer {
         }
     }
 
-    /** 200 while this node is the elected front and its front listens; 503 (naming the elected node) otherwise. */
+    /**
+     * 200 while this node is the elected front and its front listens; 503 (naming the elected node, or
+     * why there is none) otherwise.
+     */
     private AdminResponse frontHealth() {
         String elected = cluster == null ? null : cluster.view().dispatcher().orElse(null);
         Map<String, Object> doc = new java.util.LinkedHashMap<>();
         boolean here = !stopping && config.name().equals(elected) && front.get().isPresent();
         doc.put("front", here ? "here" : "elsewhere");
         doc.put("dispatcher", elected);
+        if (cluster != null) {
+            cluster.view().frontBlocked().ifPresent(reason -> doc.put("reason", reason));
+        }
         return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
     }
 

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The "cluster" part of {@code GET /status}: members, coordinator and every node's record. */
+/**
+ * The "cluster" part of {@code GET /status}: members, coordinator, the majority rule when
+ * {@code cluster.size} is set (and why nobody runs the front when it is not met), and every node's record.
+ */
 final class ClusterJson {
     private ClusterJson() {
     }
@@ -21,6 +24,14 @@ final class ClusterJson {
         doc.put("coordinator", view.coordinator().orElse(null));
         doc.put("dispatcher", view.dispatcher().orElse(null));
         doc.put("members", view.memberNames());
+        if (view.quorum().size() > 0) {
+            Map<String, Object> quorum = new LinkedHashMap<>();
+            quorum.put("size", view.quorum().size());
+            quorum.put("majority", view.quorum().majority());
+            quorum.put("reachable", view.reachableMembers());
+            quorum.put("problem", view.frontBlocked().orElse(null));
+            doc.put("quorum", quorum);
+        }
         doc.put("nodes", view.records().stream().map(ClusterJson::record).toList());
         doc.put("incompatibleNodes", List.copyOf(cluster.incompatibleNodes()));
         Map<String, Object> replication = new LinkedHashMap<>();

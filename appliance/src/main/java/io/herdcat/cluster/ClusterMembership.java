@@ -7,6 +7,7 @@ import io.herdcat.cluster.ClusterMessage.RecordRequest;
 import io.herdcat.cluster.ClusterMessage.ResetCounters;
 import io.herdcat.cluster.ClusterMessage.SetActivation;
 import io.herdcat.cluster.ClusterMessage.SetWeight;
+import io.herdcat.cluster.ClusterMessage.ViewBeat;
 import io.herdcat.cluster.RejectedMessages.Reason;
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig.ClusterSettings;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * of its record is current (with its session count), so a member that missed it — after a merge, say —
  * asks for it. A change asked of another node (its weight or activation) is sent to that node, which
  * applies it only when it comes from a member of its current view, and republishes. Views and messages
- * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks.
+ * are handled on one thread ({@link ClusterEvents}), never in JGroups' callbacks; only the members' view
+ * beats are read as they arrive. With a cluster size, each published view counts the members that still
+ * count this node in ({@link QuorumWatch}), so a node cut off from the majority elects nobody before
+ * failure detection has shrunk the view.
  */
 public final class ClusterMembership implements Receiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
@@ -50,6 +54,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private final Path discoveryRoot;
     private final RejectedMessages rejected;
     private final ClusterEvents events;
+    private final Quorum quorum;
+    private final QuorumWatch quorumWatch;
     private volatile JChannel channel;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
     private final Map<Address, NodeRecord> pending = new LinkedHashMap<>();
@@ -68,6 +74,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         this.discoveryRoot = discoveryRoot;
         this.rejected = new RejectedMessages(initial.name());
         this.events = new ClusterEvents(rejected);
+        this.quorum = new Quorum(settings.size());
+        this.quorumWatch = new QuorumWatch(initial.name(), settings.silenceTimeout(), () -> view, () -> channel,
+                () -> current, () -> events.submit(this::publishView));
     }
 
     /** The latest statistics the node running the HTTP front published: its name, when, and the encoded snapshot. */
@@ -140,6 +149,11 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         update(r -> r);
         LOG.info("Joined cluster {} as {} ({} member(s): {}); messages sealed with {}", settings.name(), self.name(),
                 channel.getView().size(), channel.getView().getMembers(), settings.secret().origin());
+        if (quorum.size() > 0) {
+            LOG.info("{}: cluster.size is {}: this node runs the front only while it reaches {} member(s), itself "
+                    + "included", self.name(), quorum.size(), quorum.majority());
+        }
+        quorumWatch.start(quorum.size() > 0);
     }
 
     /** Changes this node's own record and tells every member. */
@@ -215,6 +229,15 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 LOG.info("{}: partitions merged into one view of {} member(s) (from {} subgroups)", self.name(),
                         merged.size(), merged.getSubgroups().size());
             }
+            if (quorum.size() > 0) {
+                current.dispatcher().filter(front -> !front.equals(self.name())).ifPresent(front ->
+                        records.forEach((a, r) -> {
+                            if (r.name().equals(front) && !newView.containsMember(a)) {
+                                quorumWatch.frontLeft(a, r, () -> events.submit(this::publishView));
+                            }
+                        }));
+            }
+            quorumWatch.installed(newView);
             view = newView;
             records.keySet().removeIf(a -> !newView.containsMember(a));
             synchronized (pending) {
@@ -241,6 +264,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         int offset = msg.getOffset();
         int length = msg.getLength();
         Address from = msg.getSrc();
+        if (quorumWatch.tookBeat(msg, view)) {
+            return;
+        }
         events.offer(() -> handle(from, data, offset, length));
     }
 
@@ -285,6 +311,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
                         f.snapshot());
             }
+        } else if (m instanceof ViewBeat) {
+            return; // read as it arrives (receive), never queued
         } else if (m instanceof SetWeight w && (w.weight() < 1 || w.weight() > 100)) {
             rejected.reject(Reason.UNREADABLE, from, "weight " + w.weight() + " out of 1-100");
         } else {
@@ -326,13 +354,33 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 ordered.add(r);
             }
         }
-        current = new ClusterView(v.getViewId().getId(), names, ordered, merge);
+        ClusterView before = current;
+        current = quorum.size() == 0 ? new ClusterView(v.getViewId().getId(), names, ordered, merge)
+                : new ClusterView(v.getViewId().getId(), names, ordered, merge, quorum, quorumWatch.reachable(v),
+                        quorumWatch.frontHold());
+        logQuorumChange(before, current);
         for (ClusterListener l : listeners) {
             try {
                 l.clusterChanged(current);
             } catch (RuntimeException e) {
                 LOG.warn("Cluster listener {} failed", l, e);
             }
+        }
+    }
+
+    private void logQuorumChange(ClusterView before, ClusterView now) {
+        Optional<String> was = before.memberNames().isEmpty() ? Optional.empty() : quorum.loss(before.reachableMembers());
+        Optional<String> is = now.memberNames().isEmpty() ? Optional.empty() : quorum.loss(now.reachableMembers());
+        if (is.isPresent() && !is.equals(was)) {
+            LOG.warn("{}: {} (cluster.size {}): no node here may run the front", self.name(), is.get(), quorum.size());
+        } else if (is.isEmpty() && was.isPresent()) {
+            LOG.info("{}: quorum reached: {} of {} members reachable", self.name(), now.reachableMembers(),
+                    quorum.size());
+        }
+        if (now.frontHold().isPresent() && before.frontHold().isEmpty()) {
+            LOG.info("{}: the front stays closed: {}", self.name(), now.frontHold().get());
+        } else if (now.frontHold().isEmpty() && before.frontHold().isPresent()) {
+            LOG.info("{}: the front may open again", self.name());
         }
     }
 
@@ -350,6 +398,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
+        quorumWatch.close();
         JChannel ch = channel;
         if (ch != null) {
             ch.close();

@@ -7,6 +7,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * The Herdcat messages of the membership channel and their wire format. Every message is
@@ -69,6 +72,28 @@ sealed interface ClusterMessage {
         public void writeBody(DataOutputStream out) throws IOException {
             out.writeInt(snapshot.length);
             out.write(snapshot);
+        }
+    }
+
+    /**
+     * Several times per {@code cluster.silence.timeout}, with a cluster size set: the members of the
+     * sender's view, so a receiver knows the sender still counts it in ({@link QuorumWatch}).
+     */
+    record ViewBeat(List<UUID> members) implements ClusterMessage {
+        public ViewBeat {
+            members = List.copyOf(members);
+        }
+
+        public String type() {
+            return "view-beat";
+        }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeInt(members.size());
+            for (UUID m : members) {
+                out.writeLong(m.getMostSignificantBits());
+                out.writeLong(m.getLeastSignificantBits());
+            }
         }
     }
 
@@ -152,6 +177,17 @@ sealed interface ClusterMessage {
                     throw new IOException("front statistics of " + n + " bytes");
                 }
                 yield new FrontStatsMsg(body.readNBytes(n));
+            }
+            case "view-beat" -> {
+                int n = body.readInt();
+                if (n < 0 || n > bodyBytes.length / 16) {
+                    throw new IOException("view of " + n + " members");
+                }
+                List<UUID> members = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    members.add(new UUID(body.readLong(), body.readLong()));
+                }
+                yield new ViewBeat(members);
             }
             case "set-weight" -> new SetWeight(body.readInt());
             case "set-activation" -> new SetActivation(NodeRecord.named(Activation.class, body.readUTF()));

@@ -48,11 +48,14 @@ public record NodeConfig(
     public record Endpoint(InetAddress address, int port, Setting portSetting) {
     }
 
-    /** How nodes find each other, replicate sessions and secure both. */
+    /**
+     * How nodes find each other, replicate sessions and secure both; {@code size} is the number of
+     * members the cluster is meant to have (0: unknown, no majority rule).
+     */
     public record ClusterSettings(String name, InetAddress address, List<String> peers, Path discoveryDir,
                                   int tribesPort, int jgroupsPort, ClusterSecret secret,
                                   SessionManagerKind sessionManager, Duration stateTransferTimeout,
-                                  Duration crashTimeout, Duration silenceTimeout) {
+                                  Duration crashTimeout, Duration silenceTimeout, int size) {
         /** Where members look for each other. */
         public enum Discovery { MULTICAST, PEERS, FOLDER }
 
@@ -66,7 +69,7 @@ public record NodeConfig(
         /** The same settings with this cluster secret (the host's when secret.file is not set). */
         public ClusterSettings withSecret(ClusterSecret s) {
             return new ClusterSettings(name, address, peers, discoveryDir, tribesPort, jgroupsPort, s, sessionManager,
-                    stateTransferTimeout, crashTimeout, silenceTimeout);
+                    stateTransferTimeout, crashTimeout, silenceTimeout, size);
         }
     }
 
@@ -218,7 +221,9 @@ public record NodeConfig(
                 p.choice(Setting.SESSION_MANAGER, SessionManagerKind.class),
                 p.duration(Setting.SESSION_STATE_TIMEOUT),
                 p.duration(Setting.CRASH_TIMEOUT),
-                p.duration(Setting.SILENCE_TIMEOUT));
+                p.duration(Setting.SILENCE_TIMEOUT),
+                p.isGiven(Setting.CLUSTER_SIZE) ? p.integer(Setting.CLUSTER_SIZE, 1, 1000)
+                        : ClusterSize.fromPeers(peers, address, jgroupsPort));
     }
 
     private static int ajpPacketSize(SettingParser p) {

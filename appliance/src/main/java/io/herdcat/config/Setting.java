@@ -72,6 +72,9 @@ public enum Setting {
             "How long a member whose connection dropped (a killed process) is re-checked before it is removed."),
     SILENCE_TIMEOUT("cluster.silence.timeout", "DURATION", "5s",
             "A member silent this long (frozen JVM, cut cable) is removed; it is noticed within 1.3x this time."),
+    CLUSTER_SIZE("cluster.size", "N", null,
+            "How many members the cluster has: only a node that sees a majority of them (N/2+1, itself included) "
+                    + "runs the front. Default: the number of peers (and this node) when peers are listed, else no rule."),
     WEIGHT("weight", "N", "1", "Share of new sessions this node gets relative to the others (1-100, mod_jk's lbfactor)."),
     ACTIVATION("activation", "active|disabled|stopped", "active",
             "active: all traffic; disabled: only requests of its existing sessions; stopped: none."),

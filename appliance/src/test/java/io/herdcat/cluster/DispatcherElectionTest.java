@@ -68,4 +68,14 @@ class DispatcherElectionTest {
         assertEquals(Optional.of("a"), elected(node("a", DispatcherMode.AUTO).withActivation(Activation.DISABLED),
                 node("b", DispatcherMode.AUTO)));
     }
+
+    @Test
+    void anOlderMemberWhoseRecordHasNotArrivedBlocksTheElection() {
+        NodeRecord b = node("b", DispatcherMode.AUTO);
+        NodeRecord c = node("c", DispatcherMode.AUTO);
+        assertEquals(Optional.empty(), new ClusterView(2, List.of("a", "b", "c"), List.of(b, c), true).dispatcher(),
+                "just merged: a, older than b, may be the front; wait for its record");
+        assertEquals(Optional.of("b"), new ClusterView(2, List.of("b", "c", "d"), List.of(b, c), false).dispatcher(),
+                "d just joined, younger than b: b keeps the front");
+    }
 }

@@ -45,6 +45,8 @@ class WireFormatTest {
         assertEquals(new NodeStats(3, 7, 9), roundTrip(new NodeStats(3, 7, 9)));
         assertArrayEquals(new byte[] {9, 8}, ((FrontStatsMsg) roundTrip(new FrontStatsMsg(new byte[] {9, 8}))).snapshot());
         assertInstanceOf(ClusterMessage.ResetCounters.class, roundTrip(new ClusterMessage.ResetCounters()));
+        ClusterMessage.ViewBeat beat = new ClusterMessage.ViewBeat(List.of(new java.util.UUID(1, 2), new java.util.UUID(3, 4)));
+        assertEquals(beat, roundTrip(beat));
     }
 
     @Test

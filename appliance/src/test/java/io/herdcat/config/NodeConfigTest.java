@@ -183,6 +183,31 @@ class NodeConfigTest {
     }
 
     @Test
+    void clusterSizeDefaultsToThePeersWithThisNode() {
+        assertEquals(0, config(flags(), Map.of()).cluster().size(), "no peers: no majority rule");
+        assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7800,127.0.0.1:7801,127.0.0.1:7802"), Map.of())
+                .cluster().size(), "this node (127.0.0.1:7800) is listed");
+        assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7801, 127.0.0.1:7802"), Map.of()).cluster().size(),
+                "this node is not listed: it counts too");
+        assertEquals(2, config(flags(Setting.PEERS, "localhost:7800,127.0.0.1:7801,127.0.0.1:7801"), Map.of())
+                .cluster().size(), "listed by name, and a peer listed twice counts once");
+        assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7800,127.0.0.1:7801", Setting.PORT_OFFSET, "5"),
+                Map.of()).cluster().size(), "with port.offset 5 this node is 127.0.0.1:7805");
+    }
+
+    @Test
+    void clusterSizeIsAWholeNumberAndBeatsThePeers() {
+        assertEquals(2, config(flags(Setting.PEERS, "127.0.0.1:7801,127.0.0.1:7802", Setting.CLUSTER_SIZE, "2"),
+                Map.of()).cluster().size());
+        assertEquals(5, config(flags(Setting.CLUSTER_SIZE, "5"), Map.of()).cluster().size());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.CLUSTER_SIZE, "0"), Map.of()));
+        assertTrue(zero.getMessage().startsWith("cluster.size (flag --cluster-size): 0 is out of range"),
+                zero.getMessage());
+        assertThrows(ConfigException.class, () -> config(flags(Setting.CLUSTER_SIZE, "three"), Map.of()));
+    }
+
+    @Test
     void frontSettingsParseSizesNodesAndTls() throws IOException {
         Files.writeString(dir.resolve("front.crt"), "-----BEGIN CERTIFICATE-----\n...\n");
         Files.writeString(dir.resolve("front.key"), "-----BEGIN PRIVATE KEY-----\n...\n");
