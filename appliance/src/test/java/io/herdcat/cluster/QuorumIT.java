@@ -9,6 +9,7 @@ import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Hosts;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.ProcStatus;
 import io.herdcat.testing.TestEnvironment;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,9 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes on three "hosts" (network namespaces) with a static peers list, so the cluster's size
- * is 3 and a majority is 2. Cutting off the front's host makes it give the front up within
- * {@code cluster.silence.timeout} (its front port closed, {@code /health/front} 503, {@code /status}
- * saying why) while the two others elect exactly one front that serves. Cutting off a host that does
+ * is 3 and a majority is 2; they share a front address ({@code front.vip}) that a client namespace
+ * uses, and run as nobody. Cutting off the front's host makes it give the front and the address up
+ * within {@code cluster.silence.timeout} (its front port closed, {@code /health/front} 503,
+ * {@code /status} saying why) while the two others elect exactly one front that serves and holds the
+ * address, the only host that does. Cutting off a host that does
  * not run the front leaves the front where it is. After each heal: one view of three members, exactly
  * one front; and throughout, never two nodes that say they run the front. Last, {@code kill -9} of the
  * front's node: the two others open a front within the silence timeout.
@@ -61,22 +64,27 @@ class QuorumIT {
                 "QuorumIT needs root: it puts each node on a host of its own (a network namespace)");
         Path webapps = Cluster.prepare(dir);
         Path secret = Files.writeString(dir.resolve("cluster.secret"), "quorum-test-secret-0123456789abcdef");
+        ProcStatus.giveTo(dir, ProcStatus.uidOf("nobody")); // the nodes drop root: what they write is nobody's
         try (Hosts hosts = new Hosts(3)) {
+            String client = hosts.addClient();
+            String vip = hosts.spareAddress();
             String peers = String.join(",", hosts.address(0) + ":7800", hosts.address(1) + ":7800",
                     hosts.address(2) + ":7800");
             List<NodeProcess> nodes = new ArrayList<>();
             FrontWatch watch = new FrontWatch(nodes);
             try {
                 // a starts first, so it is the oldest member and runs the front
-                nodes.add(start(hosts, 0, secret, webapps, peers).awaitReady());
+                nodes.add(start(hosts, 0, secret, webapps, peers, vip).awaitReady());
                 for (int i = 1; i < 3; i++) {
-                    nodes.add(start(hosts, i, secret, webapps, peers));
+                    nodes.add(start(hosts, i, secret, webapps, peers, vip));
                 }
                 for (NodeProcess n : nodes.subList(1, 3)) {
                     n.awaitReady();
                 }
                 awaitOneViewOfThree(nodes);
                 assertEquals(0, awaitExactlyOneFront(hosts, nodes, List.of(0, 1, 2)), "the oldest member runs the front");
+                awaitOnlyHolder(hosts, vip, 0);
+                assertEquals(200, viaVip(client, vip), "the client reaches the front at its address");
                 watch.start();
 
                 // a host that does not run the front is cut off: the front stays where it is
@@ -109,6 +117,8 @@ class QuorumIT {
                 majority.remove(Integer.valueOf(cutOff));
                 int newFront = awaitExactlyOneFront(hosts, nodes, majority);
                 assertEquals(200, frontRequest(hosts, newFront), "the majority's front serves");
+                awaitOnlyHolder(hosts, vip, newFront);
+                assertEquals(200, viaVip(client, vip), "the client reaches the majority's front at the same address");
                 assertEquals(503, frontHealth(lone), "the cut-off host stays without a front (gave up after "
                         + gaveUpMillis + " ms)");
                 assertFalse(listens(hosts, cutOff), "nothing listens on the cut-off host's front port");
@@ -116,6 +126,8 @@ class QuorumIT {
                 awaitOneViewOfThree(nodes);
                 int healed = awaitExactlyOneFront(hosts, nodes, List.of(0, 1, 2));
                 assertEquals(200, frontRequest(hosts, healed), "the healed cluster's front serves");
+                awaitOnlyHolder(hosts, vip, healed);
+                assertEquals(200, viaVip(client, vip), "the client reaches the healed cluster's front");
 
                 // the front's process dies: its host refuses connections, so the others need not wait for
                 // it to give the front up, as they must for a host that is cut off
@@ -135,10 +147,13 @@ class QuorumIT {
         }
     }
 
-    private static NodeProcess start(Hosts hosts, int i, Path secret, Path webapps, String peers) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--secret-file", secret.toString(), "--peers", peers,
-                "--jgroups-port", "7800", "--admin-token-file", secret.resolveSibling("admin.token").toString(),
-                "--front-address", hosts.address(i), "--front-port", Integer.toString(FRONT_PORT),
+    private static NodeProcess start(Hosts hosts, int i, Path secret, Path webapps, String peers, String vip)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--user", "nobody", "--secret-file", secret.toString(),
+                "--peers", peers, "--jgroups-port", "7800",
+                "--admin-token-file", secret.resolveSibling("admin.token").toString(),
+                "--front-address", "0.0.0.0", "--front-port", Integer.toString(FRONT_PORT),
+                "--front-vip", vip + "/28",
                 "--cluster-silence-timeout", SILENCE.toSeconds() + "s"));
         return NodeProcess.startInNamespace(hosts.namespace(i), hosts.address(i), NAMES.get(i),
                 secret.getParent(), webapps, args.toArray(String[]::new));
@@ -289,6 +304,22 @@ class QuorumIT {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Waits until host {@code holder}, and no other, has the front's address. */
+    private static void awaitOnlyHolder(Hosts hosts, String vip, int holder) {
+        await().atMost(SILENCE.plus(MARGIN)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hosts.holders(vip), List.of(holder)::equals);
+    }
+
+    /** A request from the client namespace to the front's address: its status, -1 when nothing answers. */
+    private static int viaVip(String client, String vip) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ip", "netns", "exec", client, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "--max-time", "5", "http://" + vip + ":" + FRONT_PORT + "/session-demo/session.json")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        p.waitFor(20, TimeUnit.SECONDS);
+        return out.matches("[1-9]\\d\\d") ? Integer.parseInt(out) : -1;
     }
 
     /** An admin answer: status (-1 when the node does not answer) and body. */

@@ -86,6 +86,23 @@ public final class Hosts implements AutoCloseable {
         return "198.51.100." + (base + 12);
     }
 
+    /** The hosts (not the client) that have {@code address} on their interface. */
+    public List<Integer> holders(String address) throws IOException, InterruptedException {
+        List<Integer> holders = new ArrayList<>();
+        for (int i = 0; i < namespaces.size() - clients; i++) {
+            Process p = new ProcessBuilder("ip", "-n", namespaces.get(i), "-o", "addr", "show", "dev", "eth0")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("ip addr show in " + namespaces.get(i) + " failed: " + out);
+            }
+            if (out.contains(" " + address + "/")) {
+                holders.add(i);
+            }
+        }
+        return holders;
+    }
+
     /** Hosts in {@code side} no longer reach the other hosts, nor they them; the test reaches all. */
     public void cut(List<Integer> side) throws IOException, InterruptedException {
         for (int i = 0; i < namespaces.size() - clients; i++) {

@@ -149,14 +149,7 @@ class VipFailoverIT {
 
     /** The hosts whose eth0 holds the address. */
     private static List<Integer> holders(Hosts hosts, String vip) throws IOException, InterruptedException {
-        List<Integer> holders = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String out = run("ip", "-n", hosts.namespace(i), "-o", "addr", "show", "dev", "eth0");
-            if (out.contains(" " + vip + "/28 ")) {
-                holders.add(i);
-            }
-        }
-        return holders;
+        return hosts.holders(vip);
     }
 
     private static List<Integer> survivors(Hosts hosts, String vip, int killed) throws IOException, InterruptedException {
