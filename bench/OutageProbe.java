@@ -14,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Front outage probe: one client that sends GET URL every 10 ms on a new connection each time (1 s
  * connect and read timeout; 2xx = success), waits until the front has answered STEADY requests in a
- * row, then kills the processes KILL (SIGKILL, all at once) and keeps asking until it has had SETTLE
+ * row, then kills the processes KILL (SIGKILL, all at once; SIGTERM with --signal TERM) and keeps asking until it has had SETTLE
  * of uninterrupted successes, or MAX has passed since the kill.
  *
  * Usage: java bench/OutageProbe.java URL --kill PID[,PID...] [--steady 100] [--settle 3s] [--max 120s]
  *        [--wait 120s]   (WAIT: how long the front may take to become steady before the kill)
+ *        [--signal KILL] (TERM: a graceful stop instead)
  * Prints one line:
  *   outage_ms=N        the gap between the last success before the kill and the first success of a
  *                      request sent after it (the run of failures that spans the kill)
@@ -44,6 +45,7 @@ public class OutageProbe {
         long settle = TimeUnit.SECONDS.toNanos(3);
         long max = TimeUnit.SECONDS.toNanos(120);
         long wait = TimeUnit.SECONDS.toNanos(120);
+        boolean graceful = false;
         if (args.length % 2 != 1) {
             throw new IllegalArgumentException("usage: URL --kill PID[,PID...] [--OPTION VALUE]...");
         }
@@ -59,6 +61,12 @@ public class OutageProbe {
                 case "--settle" -> settle = nanos(v);
                 case "--max" -> max = nanos(v);
                 case "--wait" -> wait = nanos(v);
+                case "--signal" -> {
+                    if (!v.equals("KILL") && !v.equals("TERM")) {
+                        throw new IllegalArgumentException("--signal KILL or TERM, not " + v);
+                    }
+                    graceful = v.equals("TERM");
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -94,7 +102,9 @@ public class OutageProbe {
 
         long kill = System.nanoTime();
         for (long pid : pids) {
-            if (!ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+            boolean signalled = graceful ? ProcessHandle.of(pid).map(ProcessHandle::destroy).orElse(false)
+                    : ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+            if (!signalled) {
                 System.err.println("OutageProbe: process " + pid + " to kill is not running");
                 System.exit(3);
             }

@@ -9,6 +9,8 @@
 #   vip         Herdcat: three namespaces on a bridge, one node each (static peers), --front-vip VIP/24
 #               --front-port 80; a client namespace on the bridge knows only the VIP; the front's node is
 #               killed. Skipped, with a line saying so, when the jar has no front.vip setting.
+#   vip-graceful  the same, but the front's node gets SIGTERM (a graceful stop): the front is handed
+#               over to another host; the failed requests are the measure here.
 #   keepalived  keepalived 2.2 moving the VIP between three such namespaces (state BACKUP on all,
 #               priorities 150/100/50, advert_int 1), with a web server answering 200 on port 80 in each
 #               (python3 -m http.server, else bench/HelloServer.java); all the VIP holder's processes are
@@ -26,7 +28,7 @@
 # Needs root (namespaces, port 80), iproute2, iputils-arping, keepalived (installed when missing).
 # Usage: bench/front-outage.sh      (results in bench/out/front-outage.md; logs of a failed scenario in
 #                                    bench/out/front-outage-logs/)
-#   knobs: RUNS=5, SCENARIOS="same-host vip keepalived", NODE_USER=nobody, MAX_OUTAGE=120 (seconds a run
+#   knobs: RUNS=5, SCENARIOS="same-host vip vip-graceful keepalived", NODE_USER=nobody, MAX_OUTAGE=120 (seconds a run
 #          waits for the front to answer again), SETTLE_SECONDS=8, HERDCAT_JAR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +37,8 @@ cd "$(dirname "$0")/.."
 # The flags below decide how the nodes treat root; an inherited setting would override them.
 unset HERDCAT_ALLOW_ROOT HERDCAT_USER
 RUNS=${RUNS:-5}
-SCENARIOS=${SCENARIOS:-same-host vip keepalived}
+KILL_SIGNAL=KILL
+SCENARIOS=${SCENARIOS:-same-host vip vip-graceful keepalived}
 NODE_USER=${NODE_USER-nobody}
 MAX_OUTAGE=${MAX_OUTAGE:-120}
 SETTLE_SECONDS=${SETTLE_SECONDS:-8}
@@ -146,7 +149,8 @@ answers() { [ "$(http_code "$1" "$2")" = 200 ]; }
 probe() {
   local line
   # shellcheck disable=SC2086
-  line=$(in_ns "$1" java $PROBE_FLAGS bench/OutageProbe.java "$2" --kill "$3" --max "${MAX_OUTAGE}s" 2>>"$4") \
+  line=$(in_ns "$1" java $PROBE_FLAGS bench/OutageProbe.java "$2" --kill "$3" --signal "$KILL_SIGNAL" \
+    --max "${MAX_OUTAGE}s" 2>>"$4") \
     || { echo "the probe failed (see above)" >&2; tail -n 5 "$4" >&2; return 1; }
   echo "$line" >> "$4"
   echo "$line"
@@ -200,6 +204,8 @@ herdcat_start() {
   node_pid[n]=$(spawn "${node_dir[$n]}/node.log" "${node_ns[$n]}" java $NODE_FLAGS -jar "$JAR" "${args[@]}" \
     --ready-file "$ready" --work-dir "${node_dir[$n]}/work" "${PRIV_ARGS[@]}")
 }
+# shellcheck disable=SC2317  # called through await
+gone() { ! kill -0 "$1" 2>/dev/null; }
 # herdcat_up N: node N answers /health (fails if it exited); its pid from the ready file.
 herdcat_up() {
   local n=$1 ready="${node_dir[$1]}/ready.json" end=$((SECONDS + 180))
@@ -256,12 +262,13 @@ herdcat_runs() {
     front=$(stable "$SETTLE_SECONDS" herdcat_front "$count" "$tag") \
       || { say "$name run $run: not settled: $(herdcat_state "$count" "$tag")"; return 1; }
     await "the front at $url" 60 answers "$client" "$url"
-    say "$name run $run: killing node $front (pid ${node_pid[$front]}), the front's node"
+    say "$name run $run: SIG$KILL_SIGNAL to node $front (pid ${node_pid[$front]}), the front's node"
     line=$(probe "$client" "$url" "${node_pid[$front]}" "$work/$name-probe.log")
     say "$name run $run: $line${tag:+ (VIP now on: $(vip_holders "$tag"))}"
     outages+="$(field outage_ms "$line") "; failed+="$(field failed "$line") "
     [ "$(field recovered "$line")" = true ] || lost=$((lost + 1))
     result "$name" "$label" "${outages% }" "${failed% }" "$lost"
+    await "node $front to exit" 60 gone "${node_pid[$front]}"
     herdcat_start "$front"
     herdcat_up "$front"
   done
@@ -293,14 +300,22 @@ scenario_same_host() {
   herdcat_runs same-host "herdcat, one host (two nodes, port 80)" 2 "http://127.0.0.1:80/session-demo/hello" "$ns"
 }
 
-scenario_vip() {
+scenario_vip() { scenario_vip_as vip "herdcat, VIP across namespaces (three nodes)"; }
+# The same, each node stopped with SIGTERM instead: the front is handed over to another host.
+scenario_vip_graceful() {
+  KILL_SIGNAL=TERM
+  scenario_vip_as vip-graceful "herdcat, VIP across namespaces, SIGTERM of the front's node (graceful)"
+}
+# scenario_vip_as NAME LABEL
+scenario_vip_as() {
+  local name=$1 label=$2
   if [ "$HAS_VIP" = 0 ]; then
     say "vip: skipped: this herdcat.jar has no front.vip setting (java -jar $JAR --help lists no --front-vip)"
-    echo "| herdcat, VIP across namespaces | skipped: this jar has no \`front.vip\` setting | | | | |" > "$work/rows/vip"
+    echo "| $label | skipped: this jar has no \`front.vip\` setting | | | | |" > "$work/rows/$name"
     return 0
   fi
   local d n peers="198.51.100.11:7800,198.51.100.12:7800,198.51.100.13:7800"
-  d=$(herdcat_layout vip)
+  d=$(herdcat_layout "$name")
   hosts_up v
   for n in 1 2 3; do
     node_ns[n]="${P}v$n"; node_dir[n]="$d/node$n"; node_admin[n]=9080; mkdir -p "${node_dir[$n]}"
@@ -311,7 +326,7 @@ scenario_vip() {
       --front-vip "$VIP/24" --access-log false)
   }
   chown_for_nodes "$d"
-  herdcat_runs vip "herdcat, VIP across namespaces (three nodes)" 3 "http://$VIP:80/session-demo/hello" "${P}vc" v
+  herdcat_runs "$name" "$label" 3 "http://$VIP:80/session-demo/hello" "${P}vc" v
 }
 
 # ---- keepalived -------------------------------------------------------------------------------------
@@ -393,7 +408,9 @@ CONF
 say "scenarios: $SCENARIOS; $RUNS runs each; nodes run as $RUN_AS; namespaces $P*"
 status=0
 for s in $SCENARIOS; do
-  case $s in same-host | vip | keepalived) ;; *) echo "unknown scenario $s (same-host, vip, keepalived)" >&2; exit 2 ;; esac
+  case $s in same-host | vip | vip-graceful | keepalived) ;;
+    *) echo "unknown scenario $s (same-host, vip, vip-graceful, keepalived)" >&2; exit 2 ;;
+  esac
 done
 for s in $SCENARIOS; do
   say "scenario $s"
@@ -402,6 +419,7 @@ for s in $SCENARIOS; do
   case $s in
     same-host) ( set -e; scenario_same_host ) & ;;
     vip) ( set -e; scenario_vip ) & ;;
+    vip-graceful) ( set -e; scenario_vip_graceful ) & ;;
     keepalived) ( set -e; scenario_keepalived ) & ;;
   esac
   scenario_pid=$!
@@ -422,7 +440,7 @@ for s in $SCENARIOS; do
 done
 
 {
-  echo "## Front outage after kill -9 of the front's node"
+  echo "## Front outage after kill -9 (or SIGTERM) of the front's node"
   echo
   echo "One client sending GET every 10 ms on a new connection (1 s connect/read timeout); outage = the gap"
   echo "between the last success before the kill and the first success after it. Failed requests: from"

@@ -17,6 +17,7 @@ class ClusterEventsTest {
         AtomicInteger handled = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(1);
         try (ClusterEvents events = new ClusterEvents(rejected)) {
+            events.start();
             events.submit(() -> {
                 busy.countDown();
                 try {
