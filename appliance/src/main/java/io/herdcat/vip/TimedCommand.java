@@ -110,8 +110,10 @@ final class TimedCommand {
 
     /** Kills the process and every process it started. */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // the command first, so it cannot go on when its children end; then the children it had
+        java.util.List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
