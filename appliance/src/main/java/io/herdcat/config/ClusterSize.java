@@ -9,13 +9,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The default of {@code cluster.size}: with a static {@code peers} list, the members it names plus this
- * node when the list leaves it out (so the same list can be given to every node, with or without
- * itself); without peers, 0 (the size is unknown, no majority rule). A peer is this node when it has
+ * The default of {@code cluster.size}: with a static {@code peers} list of three or more members, the
+ * members it names plus this node when the list leaves it out (so the same list can be given to every
+ * node, with or without itself); with fewer, or without peers, 0 (no majority rule: with two nodes a
+ * majority is both, so the rule would trade every failover for partition safety — the operator chooses
+ * that with an explicit {@code cluster.size=2}). A peer is this node when it has
  * this node's JGroups port and its address is this node's cluster address (or, when that is the
  * wildcard, an address of this host).
  */
 final class ClusterSize {
+    /** The smallest cluster where a majority survives the loss of one member. */
+    private static final int SMALLEST_MAJORITY_RULE = 3;
+
     private ClusterSize() {
     }
 
@@ -33,7 +38,8 @@ final class ClusterSize {
             members.add((address == null ? host : address.getHostAddress()) + ":" + port);
             selfListed |= port == jgroupsPort && address != null && isSelf(address, clusterAddress);
         }
-        return members.size() + (selfListed ? 0 : 1);
+        int size = members.size() + (selfListed ? 0 : 1);
+        return size >= SMALLEST_MAJORITY_RULE ? size : 0;
     }
 
     private static boolean isSelf(InetAddress peer, InetAddress clusterAddress) {

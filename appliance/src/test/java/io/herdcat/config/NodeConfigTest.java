@@ -183,14 +183,16 @@ class NodeConfigTest {
     }
 
     @Test
-    void clusterSizeDefaultsToThePeersWithThisNode() {
+    void clusterSizeDefaultsToThePeersWithThisNodeFromThreeOn() {
         assertEquals(0, config(flags(), Map.of()).cluster().size(), "no peers: no majority rule");
         assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7800,127.0.0.1:7801,127.0.0.1:7802"), Map.of())
                 .cluster().size(), "this node (127.0.0.1:7800) is listed");
         assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7801, 127.0.0.1:7802"), Map.of()).cluster().size(),
                 "this node is not listed: it counts too");
-        assertEquals(2, config(flags(Setting.PEERS, "localhost:7800,127.0.0.1:7801,127.0.0.1:7801"), Map.of())
-                .cluster().size(), "listed by name, and a peer listed twice counts once");
+        assertEquals(3, config(flags(Setting.PEERS, "localhost:7800,127.0.0.1:7801,127.0.0.1:7801,127.0.0.1:7802"),
+                Map.of()).cluster().size(), "listed by name, and a peer listed twice counts once");
+        assertEquals(0, config(flags(Setting.PEERS, "127.0.0.1:7800,127.0.0.1:7801"), Map.of()).cluster().size(),
+                "two nodes: no majority rule unless cluster.size asks for one");
         assertEquals(3, config(flags(Setting.PEERS, "127.0.0.1:7800,127.0.0.1:7801", Setting.PORT_OFFSET, "5"),
                 Map.of()).cluster().size(), "with port.offset 5 this node is 127.0.0.1:7805");
     }
