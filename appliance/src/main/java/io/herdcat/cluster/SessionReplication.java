@@ -29,6 +29,8 @@ import org.apache.catalina.tribes.transport.ReplicationTransmitter;
  * is alive.
  */
 final class SessionReplication {
+    /** Ports tried, one after the other, when any free port was asked for. */
+    private static final int ANY_PORT_TRIES = 20;
     /** Sent, received and applied on every member before the request's response goes out. */
     static final int SYNC_ACK = Channel.SEND_OPTIONS_SYNCHRONIZED_ACK | Channel.SEND_OPTIONS_USE_ACK;
     private static final long SEND_TIMEOUT_MILLIS = 5_000;
@@ -45,7 +47,9 @@ final class SessionReplication {
         ReceiverBase receiver = (ReceiverBase) channel.getChannelReceiver();
         receiver.setAddress(cs.address().getHostAddress());
         receiver.setPort(cs.tribesPort() == 0 ? anyFreePort(cs) : cs.tribesPort());
-        receiver.setAutoBind(1);
+        // "any free port" is picked before it is bound, and another socket may take it meanwhile: then the
+        // next ports are tried (the member advertises the port bound); a configured port is that port or none
+        receiver.setAutoBind(cs.tribesPort() == 0 ? ANY_PORT_TRIES : 1);
         ((ReplicationTransmitter) channel.getChannelSender()).getTransport().setTimeout(SEND_TIMEOUT_MILLIS);
         channel.addInterceptor(new MessageDispatchInterceptor());
         // above the encryption, so that its sequence numbers and member ids are authenticated
