@@ -300,15 +300,15 @@ scenario_same_host() {
   herdcat_runs same-host "herdcat, one host (two nodes, port 80)" 2 "http://127.0.0.1:80/session-demo/hello" "$ns"
 }
 
-scenario_vip() { scenario_vip_as vip "herdcat, VIP across namespaces (three nodes)"; }
+scenario_vip() { scenario_vip_as vip "herdcat, VIP across namespaces (three nodes)" v; }
 # The same, each node stopped with SIGTERM instead: the front is handed over to another host.
 scenario_vip_graceful() {
   KILL_SIGNAL=TERM
-  scenario_vip_as vip-graceful "herdcat, VIP across namespaces, SIGTERM of the front's node (graceful)"
+  scenario_vip_as vip-graceful "herdcat, VIP across namespaces, SIGTERM of the front's node (graceful)" g
 }
-# scenario_vip_as NAME LABEL
+# scenario_vip_as NAME LABEL TAG (TAG names its namespaces: a deleted namespace's links go away late)
 scenario_vip_as() {
-  local name=$1 label=$2
+  local name=$1 label=$2 tag=$3
   if [ "$HAS_VIP" = 0 ]; then
     say "vip: skipped: this herdcat.jar has no front.vip setting (java -jar $JAR --help lists no --front-vip)"
     echo "| $label | skipped: this jar has no \`front.vip\` setting | | | | |" > "$work/rows/$name"
@@ -316,9 +316,9 @@ scenario_vip_as() {
   fi
   local d n peers="198.51.100.11:7800,198.51.100.12:7800,198.51.100.13:7800"
   d=$(herdcat_layout "$name")
-  hosts_up v
+  hosts_up "$tag"
   for n in 1 2 3; do
-    node_ns[n]="${P}v$n"; node_dir[n]="$d/node$n"; node_admin[n]=9080; mkdir -p "${node_dir[$n]}"
+    node_ns[n]="${P}$tag$n"; node_dir[n]="$d/node$n"; node_admin[n]=9080; mkdir -p "${node_dir[$n]}"
   done
   NODE_ARGS() {
     args=(--name "vip-n$1" --cluster "outage-$P" --cluster-address "198.51.100.1$1" --peers "$peers"
@@ -326,7 +326,7 @@ scenario_vip_as() {
       --front-vip "$VIP/24" --access-log false)
   }
   chown_for_nodes "$d"
-  herdcat_runs "$name" "$label" 3 "http://$VIP:80/session-demo/hello" "${P}vc" v
+  herdcat_runs "$name" "$label" 3 "http://$VIP:80/session-demo/hello" "${P}${tag}c" "$tag"
 }
 
 # ---- keepalived -------------------------------------------------------------------------------------
