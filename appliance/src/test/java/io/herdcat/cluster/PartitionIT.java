@@ -9,11 +9,8 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Hosts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.RemoteAdmin;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +38,6 @@ class PartitionIT {
     /** Generous: a node can lack a member's record for a while after a merge. */
     private static final Duration RECORDS = Duration.ofSeconds(90);
     private static final List<String> NAMES = List.of("a", "b", "c");
-    private static final Pattern MEMBERS = Pattern.compile("\"members\":\\[([^\\]]*)\\]");
-    private static final HttpClient ADMIN = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern COUNTER = Pattern.compile("\"count\":\"(\\d+)\"");
 
     @TempDir
@@ -162,24 +157,12 @@ class PartitionIT {
         return dot < 0 ? sessionId : sessionId.substring(0, dot);
     }
 
-    /** The member names on the node's /status. */
     private static List<String> members(NodeProcess node) {
-        Matcher m = MEMBERS.matcher(status(node));
-        return m.find() && !m.group(1).isEmpty() ? List.of(m.group(1).replace("\"", "").split(",")) : List.of();
+        return RemoteAdmin.members(node);
     }
 
-    /** The node's /status, read from outside the node's host (so with the admin token); empty when it does not answer. */
     private static String status(NodeProcess node) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.adminUrl("/status")))
-                    .header("Authorization", "Bearer " + Cluster.ADMIN_TOKEN).timeout(Duration.ofSeconds(5)).build();
-            return ADMIN.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return RemoteAdmin.status(node);
     }
 
     private static int counter(String body) {

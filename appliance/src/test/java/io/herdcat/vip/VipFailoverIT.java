@@ -11,12 +11,9 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Hosts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.RemoteAdmin;
 import io.herdcat.testing.ProcStatus;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +43,6 @@ class VipFailoverIT {
     private static final Duration VIEW = Duration.ofSeconds(40);
     private static final Duration MOVE = Duration.ofSeconds(30);
     private static final List<String> NAMES = List.of("a", "b", "c");
-    private static final Pattern MEMBERS = Pattern.compile("\"members\":\\[([^\\]]*)\\]");
-    private static final HttpClient ADMIN = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -182,23 +177,11 @@ class VipFailoverIT {
         return out;
     }
 
-    /** The member names on the node's /status; empty when it does not answer. */
     private static List<String> members(NodeProcess node) {
-        Matcher m = MEMBERS.matcher(status(node));
-        return m.find() && !m.group(1).isEmpty() ? List.of(m.group(1).replace("\"", "").split(",")) : List.of();
+        return RemoteAdmin.members(node);
     }
 
-    /** The node's /status, read from outside its host (so with the admin token); empty when it does not answer. */
     private static String status(NodeProcess node) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.adminUrl("/status")))
-                    .header("Authorization", "Bearer " + Cluster.ADMIN_TOKEN).timeout(Duration.ofSeconds(5)).build();
-            return ADMIN.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return RemoteAdmin.status(node);
     }
 }
