@@ -99,6 +99,7 @@ final class NodeLauncher {
         FrontService front = new FrontService(config, privileges.listenSockets());
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
+        SystemdNotify systemd = SystemdNotify.fromEnvironment(env);
         LifeCycle life = new LifeCycle(config.name())
                 .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
@@ -130,7 +131,9 @@ final class NodeLauncher {
                     if (config.readyFile() != null) {
                         ReadyFile.write(config.readyFile(), config.name(), node.httpPort(), node.ajpPort(), admin.port());
                     }
+                    systemd.ready("serving " + webapps(node).size() + " webapp(s)");
                 }, left -> {
+                    systemd.stopping();
                     admin.stopping();
                     cluster.stopping();
                 });

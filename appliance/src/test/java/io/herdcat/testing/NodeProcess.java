@@ -79,6 +79,12 @@ public final class NodeProcess implements AutoCloseable {
      * {@code extraArgs} come last and may override the defaults.
      */
     public static NodeProcess start(String name, Path dir, Path webapps, String... extraArgs) throws IOException {
+        return start(name, dir, webapps, Map.of(), extraArgs);
+    }
+
+    /** {@link #start(String, Path, Path, String...)} with these environment variables added. */
+    public static NodeProcess start(String name, Path dir, Path webapps, Map<String, String> env, String... extraArgs)
+            throws IOException {
         Path ready = dir.resolve(name + ".ready.json");
         Files.deleteIfExists(ready);
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
@@ -88,7 +94,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
         args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
-        return new NodeProcess(name, command(args), dir, Map.of(), ready);
+        return new NodeProcess(name, command(args), dir, env, ready);
     }
 
     /**
