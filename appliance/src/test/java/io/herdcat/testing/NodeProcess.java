@@ -104,6 +104,12 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess startInNamespace(String netns, String address, String name, Path dir, Path webapps,
                                                String... extraArgs) throws IOException {
+        return startInNamespace(List.of(), netns, address, name, dir, webapps, extraArgs);
+    }
+
+    /** {@link #startInNamespace(String, String, String, Path, Path, String...)} with java run by {@code launcher}. */
+    public static NodeProcess startInNamespace(List<String> launcher, String netns, String address, String name, Path dir,
+                                               Path webapps, String... extraArgs) throws IOException {
         Path ready = dir.resolve(name + ".ready.json");
         Files.deleteIfExists(ready);
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
@@ -114,6 +120,7 @@ public final class NodeProcess implements AutoCloseable {
         args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        cmd.addAll(launcher);
         cmd.addAll(command(args));
         NodeProcess node = new NodeProcess(name, cmd, dir, Map.of(), ready);
         node.host = address;
