@@ -1,5 +1,6 @@
 package io.herdcat.cluster;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.herdcat.cluster.ClusterMessage.ViewBeat;
 import java.io.IOException;
 import java.time.Duration;
@@ -68,11 +69,7 @@ final class QuorumWatch implements AutoCloseable {
         this.channel = channel;
         this.published = published;
         this.republish = republish;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "quorum-watch-" + node);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("quorum-watch-" + node, true));
     }
 
     /**

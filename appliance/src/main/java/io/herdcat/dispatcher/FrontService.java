@@ -1,5 +1,6 @@
 package io.herdcat.dispatcher;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.herdcat.cluster.ClusterListener;
 import io.herdcat.cluster.ClusterView;
 import io.herdcat.cluster.NodeRecord;
@@ -34,19 +35,13 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private final String selfName;
     private final NodeConfig config;
     private final ListenSockets listenSockets;
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "front-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retry =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("front-retry", true));
     private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ClusterView lastView;
     private FrontResponseListener responses = (status, nanos) -> { };
-    private final java.util.concurrent.ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "front-handover");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService handovers =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("front-handover", true));
     private Dispatcher dispatcher;
     private Dispatcher leaving;
     private java.util.concurrent.Future<?> handover = java.util.concurrent.CompletableFuture.completedFuture(null);

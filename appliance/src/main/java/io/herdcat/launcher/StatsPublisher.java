@@ -1,5 +1,6 @@
 package io.herdcat.launcher;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.herdcat.cluster.ClusterMembership;
 import io.herdcat.dispatcher.FrontService;
 import io.herdcat.dispatcher.FrontStatsCodec;
@@ -16,11 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StatsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatsPublisher.class);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stats-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("stats-publisher", true));
 
     private final ClusterMembership membership;
     private final TomcatNode node;

@@ -1,5 +1,6 @@
 package io.herdcat.vip;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,11 +19,8 @@ final class FrontHooks {
     private final HookRunner runner;
     private final String onElected;
     private final String onDemoted;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "front-hooks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("front-hooks", true));
 
     /**
      * @param onElected command run when this node starts running the front; null for none

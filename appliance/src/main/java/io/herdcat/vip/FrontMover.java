@@ -1,5 +1,6 @@
 package io.herdcat.vip;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.dispatcher.FrontStateListener;
 import java.time.Duration;
@@ -26,11 +27,8 @@ public final class FrontMover implements FrontStateListener {
     private final FrontHooks hooks;
     private final Duration hookTimeout;
     private final VipCounters counters;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "front-vip");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("front-vip", true));
     private final boolean active;
     private volatile boolean opened;
 
