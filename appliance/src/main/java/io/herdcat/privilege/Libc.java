@@ -37,8 +37,12 @@ interface Libc extends Library {
     /** A {@code struct passwd} in glibc's static buffer, or null when there is no such user. */
     Pointer getpwnam(String name);
 
-    /** {@code user}: the name as NUL-terminated bytes (a String argument would allocate JNA memory). */
-    int initgroups(byte[] user, int group) throws LastErrorException;
+    /**
+     * {@code user}: the name as NUL-terminated bytes (a String argument would allocate JNA memory).
+     * Returns -1 on failure, with {@code Native.getLastError()}: it reads the group database through
+     * NSS, which may leave {@code errno} set when it succeeds, so {@code errno} alone says nothing.
+     */
+    int initgroups(byte[] user, int group);
 
     int setgid(int gid) throws LastErrorException;
 

@@ -1,6 +1,7 @@
 package io.herdcat.privilege;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public final class PrivilegeDrop {
             privileged.call(() -> {
                 dropBounding(lastCap, keep.capabilities(), "the privileged thread");
                 step("keeping capabilities across setuid", () -> Libc.C.prctl(Libc.PR_SET_KEEPCAPS, 1, 0, 0, 0));
-                step("initgroups(" + user.name() + ")", () -> Libc.C.initgroups(name, user.gid()));
+                step("initgroups(" + user.name() + ")", () -> failedIfNegative(Libc.C.initgroups(name, user.gid())));
                 step("setgid(" + user.gid() + ")", () -> Libc.C.setgid(user.gid()));
                 step("setuid(" + user.uid() + ")", () -> Libc.C.setuid(user.uid()));
                 long mask = Capability.mask(keep.capabilities());
@@ -101,6 +102,14 @@ public final class PrivilegeDrop {
         } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("dropping root failed: cannot read /proc/sys/kernel/cap_last_cap: " + e, e);
         }
+    }
+
+    /** For a call whose {@code errno} counts only when it returns -1. */
+    private static int failedIfNegative(int result) {
+        if (result < 0) {
+            throw new LastErrorException(Native.getLastError());
+        }
+        return result;
     }
 
     private interface Call {

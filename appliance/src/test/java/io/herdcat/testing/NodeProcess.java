@@ -142,6 +142,12 @@ public final class NodeProcess implements AutoCloseable {
         return new NodeProcess(label, command(args), workingDir, env, null);
     }
 
+    /** Runs exactly {@code command} (which starts the jar some way of its own), as a node process. */
+    public static NodeProcess run(String label, List<String> command, Path workingDir, Map<String, String> env)
+            throws IOException {
+        return new NodeProcess(label, command, workingDir, env, null);
+    }
+
     /** Runs the jar with these extra JVM flags and exactly these arguments. */
     public static NodeProcess execWithJvmFlags(String label, Path workingDir, List<String> jvmFlags, List<String> args)
             throws IOException {

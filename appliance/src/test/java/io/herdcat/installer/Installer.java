@@ -1,0 +1,115 @@
+package io.herdcat.installer;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herdcat.testing.NodeProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Runs {@code installer/install.sh} into a {@code DESTDIR} and describes the tree it leaves. */
+final class Installer {
+    static final Path SCRIPT = Path.of("..", "installer", "install.sh").toAbsolutePath().normalize();
+    static final Path UNIT = Path.of("..", "systemd", "herdcat@.service").toAbsolutePath().normalize();
+
+    private Installer() {
+    }
+
+    /** What one run printed and how it ended. */
+    record Result(int status, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** The java running the tests: the installer is told to run nodes with it. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    /** {@code install.sh ARGS} with {@code DESTDIR=destdir} and the jar under test. */
+    static Result run(Path destdir, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--jar", NodeProcess.jar().toString(), "--java", java()));
+        all.addAll(List.of(args));
+        return runExactly(destdir, all);
+    }
+
+    /** {@code install.sh ARGS}, nothing added. */
+    static Result runExactly(Path destdir, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DESTDIR", destdir.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "install.sh " + args + " did not finish");
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static String read(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Every path under {@code root} (relative, "/"-separated) with its type, mode, owner, group,
+     * modification time and, for files, a hash of its content: two equal trees had nothing written.
+     */
+    static Map<String, String> tree(Path root) throws IOException {
+        Map<String, String> tree = new TreeMap<>();
+        if (!Files.exists(root)) {
+            return tree;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String kind = a.isDirectory() ? "d" : a.isRegularFile() ? "f" : "?";
+                String content = a.isRegularFile() ? " " + sha256(p) : "";
+                tree.put(root.relativize(p).toString(), kind + " " + PosixFilePermissions.toString(a.permissions()) + " "
+                        + a.owner().getName() + ":" + a.group().getName() + " " + a.lastModifiedTime() + content);
+            }
+        }
+        return tree;
+    }
+
+    /** Like {@link #tree} but only type, mode, owner and group: {@code "d rwxr-x--- herdcat:herdcat"}. */
+    static Map<String, String> modes(Path root) throws IOException {
+        Map<String, String> modes = new TreeMap<>();
+        tree(root).forEach((path, entry) -> {
+            String[] f = entry.split(" ");
+            modes.put(path, f[0] + " " + f[1] + " " + f[2]);
+        });
+        return modes;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
