@@ -173,6 +173,7 @@ check_jar() {
 }
 
 check_install() {
+  [[ -f $HERE/../systemd/herdcat@.service ]] || bad "no unit at systemd/herdcat@.service beside installer/; run the installer from Herdcat's folder"
   if ! [[ $nodes =~ ^[1-9][0-9]*$ ]] || ((nodes > 100)); then
     bad "--nodes $nodes must be a number from 1 to 100"
   fi
@@ -252,6 +253,8 @@ installed_nodes() {
 # ---------------------------------------------------------------------------------------------
 # changes: each helper changes only what differs and counts what it changed
 
+# counted in this shell: the helpers below take their input by redirection, never from a pipe (a
+# function at the end of a pipe runs in a subshell, and what it counts would be lost)
 changes=0
 
 changed() {
@@ -359,7 +362,6 @@ random_text() {
 # the unit as shipped, with the java it runs replaced when it is not /usr/bin/java
 unit_text() {
   local source=$HERE/../systemd/herdcat@.service
-  [[ -f $source ]] || fail "no unit at systemd/herdcat@.service beside the installer"
   if [[ $java == "$UNIT_JAVA" ]]; then
     cat "$source"
   else
@@ -421,7 +423,7 @@ install_node() {
   if [[ -f $config ]] && ! cmp -s <(config_text "$node" "$offset") "$config"; then
     say "kept $config as it is (these options would write it differently; edit it, or remove it to have it written again)"
   fi
-  config_text "$node" "$offset" | create_once 640 "root:$SERVICE_USER" "$config"
+  create_once 640 "root:$SERVICE_USER" "$config" < <(config_text "$node" "$offset")
   local war
   for war in "${wars[@]}"; do
     ensure_file 640 "$SERVICE_USER:$SERVICE_USER" "$war" "$VAR_DIR/$node/webapps/$(basename "$war")"
@@ -430,7 +432,7 @@ install_node() {
   local unit_before=$changes
   if [[ -n $(config_value front.vip "$config") ]]; then
     ensure_dir 755 root:root "$dropin"
-    vip_dropin_text | ensure_content 644 root:root "$dropin/vip.conf"
+    ensure_content 644 root:root "$dropin/vip.conf" < <(vip_dropin_text)
   else
     remove "$dropin/vip.conf"
     if [[ -d $dropin ]]; then rmdir --ignore-fail-on-non-empty "$dropin"; fi
@@ -450,18 +452,18 @@ do_install() {
   ensure_dir 755 root:root "$OPT_DIR"
   ensure_file 644 root:root "$jar" "$OPT_DIR/herdcat.jar"
   ensure_system_dir "$DEST$prefix/bin"
-  command_text | ensure_content 755 root:root "$DEST$prefix/bin/herdcat"
+  ensure_content 755 root:root "$DEST$prefix/bin/herdcat" < <(command_text)
   ensure_dir 750 "root:$SERVICE_USER" "$ETC_DIR"
   if [[ -n $secret_file ]]; then
-    secret_of "$secret_file" | create_once 640 "root:$SERVICE_USER" "$ETC_DIR/cluster.secret"
+    create_once 640 "root:$SERVICE_USER" "$ETC_DIR/cluster.secret" < <(secret_of "$secret_file")
   else
-    random_text | create_once 640 "root:$SERVICE_USER" "$ETC_DIR/cluster.secret"
+    create_once 640 "root:$SERVICE_USER" "$ETC_DIR/cluster.secret" < <(random_text)
   fi
-  random_text | create_once 640 "root:$SERVICE_USER" "$ETC_DIR/admin.token"
+  create_once 640 "root:$SERVICE_USER" "$ETC_DIR/admin.token" < <(random_text)
   ensure_dir 755 root:root "$VAR_DIR"
   ensure_system_dir "$UNIT_DIR"
   local before=$changes
-  unit_text | ensure_content 644 root:root "$UNIT"
+  ensure_content 644 root:root "$UNIT" < <(unit_text)
   if ((changes != before)); then units_changed=true; fi
   local i
   for i in "${!names[@]}"; do
@@ -506,15 +508,28 @@ do_upgrade() {
   find_java
   check_jar
   [[ -f $OPT_DIR/herdcat.jar ]] || bad "nothing to upgrade: no ${OPT_DIR#"$DEST"}/herdcat.jar (install first)"
-  local names
+  local names pending=$OPT_DIR/upgrade.pending
   mapfile -t names < <(installed_nodes)
   ((${#names[@]} > 0)) || bad "nothing to upgrade: no node config in ${ETC_DIR#"$DEST"}"
   if cmp -s "$jar" "$OPT_DIR/herdcat.jar"; then
-    say "nothing changed: ${OPT_DIR#"$DEST"}/herdcat.jar is already this jar"
-    return 0
+    if ! systemd_runs || [[ ! -s $pending ]]; then
+      say "nothing changed: ${OPT_DIR#"$DEST"}/herdcat.jar is already this jar"
+      return 0
+    fi
+    mapfile -t names <"$pending"
+    say "going on with the upgrade: ${names[*]} still run the jar before"
+  else
+    # staged first: --jar may name herdcat.jar.previous itself, to go back
+    local staged
+    staged=$(mktemp "$OPT_DIR/.upgrade.XXXXXX")
+    cat "$jar" >"$staged"
+    ensure_file 644 root:root "$OPT_DIR/herdcat.jar" "$OPT_DIR/herdcat.jar.previous"
+    ensure_file 644 root:root "$staged" "$OPT_DIR/herdcat.jar"
+    rm -f "$staged"
+    if systemd_runs; then
+      printf '%s\n' "${names[@]}" >"$pending"
+    fi
   fi
-  ensure_file 644 root:root "$OPT_DIR/herdcat.jar" "$OPT_DIR/herdcat.jar.previous"
-  ensure_file 644 root:root "$jar" "$OPT_DIR/herdcat.jar"
   if ! systemd_runs; then
     say "restart the nodes one at a time, each once the one before is ready:"
     local node
@@ -523,18 +538,21 @@ do_upgrade() {
     done
     return 0
   fi
-  local node
-  for node in "${names[@]}"; do
+  local i
+  for i in "${!names[@]}"; do
+    local node=${names[$i]}
     if ! systemctl is-active --quiet "herdcat@$node"; then
       say "herdcat@$node is not running: it starts with the new jar when it is started"
-      continue
+    else
+      say "restarting herdcat@$node (until its webapps serve)"
+      # Type=notify: restart returns once the node reported READY=1, that is once every webapp serves
+      systemctl restart "herdcat@$node" ||
+        fail "herdcat@$node did not become ready on the new jar, so the upgrade stopped with ${names[*]:i} not done. See journalctl -u herdcat@$node; then run --upgrade again to go on, or --upgrade --jar /opt/herdcat/herdcat.jar.previous to go back"
+      changed "herdcat@$node runs the new jar"
     fi
-    say "restarting herdcat@$node (until its webapps serve)"
-    # Type=notify: restart returns once the node reported READY=1, that is once every webapp serves
-    systemctl restart "herdcat@$node" ||
-      fail "herdcat@$node did not become ready on the new jar; the nodes after it still run the old one. See journalctl -u herdcat@$node; to go back: install.sh --upgrade --jar /opt/herdcat/herdcat.jar.previous"
-    changed "herdcat@$node runs the new jar"
+    printf '%s\n' "${names[@]:i+1}" >"$pending"
   done
+  rm -f "$pending"
 }
 
 do_uninstall() {

@@ -56,19 +56,11 @@ class InstalledServiceIT {
         TestEnvironment.require(TestEnvironment.isRoot() && Hosts.available(), TestEnvironment.SKIP_ROOT,
                 "starting the installed node as its service would needs a test run as root");
         Path dest = Files.createDirectory(dir.resolve("root"));
-        List<Path> madeMountPoints = new ArrayList<>();
-        try (Hosts hosts = new Hosts(1)) {
+        try (Hosts hosts = new Hosts(1); Installer.MountPoints mountPoints = new Installer.MountPoints(INSTALLED)) {
             String address = hosts.address(0);
             Result install = Installer.run(dest, "--name", "svc", "--war", System.getProperty("herdcat.demoWar"),
                     "--peers", address + ":7800", "--set", "cluster.address=" + address);
             assertEquals(0, install.status(), install.toString());
-            for (String d : INSTALLED) {
-                Path mountPoint = Path.of("/", d);
-                if (!Files.exists(mountPoint)) {
-                    Files.createDirectories(mountPoint);
-                    madeMountPoints.add(mountPoint);
-                }
-            }
             Path unit = dest.resolve("etc/systemd/system/herdcat@.service");
             Path notifyDir = Files.createDirectory(dir.resolve("notify"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -108,10 +100,6 @@ class InstalledServiceIT {
                     assertEquals("STOPPING=1\n", systemd.receive(Duration.ofSeconds(30)));
                     assertEquals(0, node.awaitExit(Duration.ofSeconds(60)));
                 }
-            }
-        } finally {
-            for (Path p : madeMountPoints) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -63,6 +63,61 @@ final class Installer {
         return new Result(p.exitValue(), out.join(), err.join());
     }
 
+    /**
+     * {@code install.sh ARGS} as on a host where systemd runs, without {@code DESTDIR}: in a mount
+     * namespace of its own, {@code root}'s folders are bound over the ones the installer writes,
+     * {@code /run} is a fresh tmpfs holding {@code /run/systemd/system} (how the installer tells that
+     * systemd runs) and {@code stubs} comes first on {@code PATH}. Needs root.
+     */
+    static Result runOnHost(Path root, Path stubs, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "set -e; root=$1; stubs=$2; shift 2; mount -t tmpfs tmpfs /run; mkdir -p /run/systemd/system; "
+                        + "for d in " + String.join(" ", HOST_DIRS) + "; do mkdir -p \"$root/$d\"; "
+                        + "mount --bind \"$root/$d\" \"/$d\"; done; PATH=$stubs:$PATH exec \"$@\"",
+                "sh", root.toString(), stubs.toString(), "bash", SCRIPT.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("DESTDIR");
+        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "install.sh " + args + " did not finish");
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    /**
+     * The folders the installer writes on a host, relative to /: {@code /opt} as a whole, because
+     * {@code --uninstall} removes {@code /opt/herdcat} itself, which a mount point cannot be.
+     */
+    static final List<String> HOST_DIRS = List.of("opt", "etc/herdcat", "var/lib/herdcat", "etc/systemd/system",
+            "usr/local/bin");
+
+    /**
+     * Creates the mount points a test binds its own folders over, where this host lacks them, and
+     * removes those it created on {@link #close()}: nothing of a test stays on the host.
+     */
+    static final class MountPoints implements AutoCloseable {
+        private final List<Path> made = new ArrayList<>();
+
+        MountPoints(List<String> dirs) throws IOException {
+            for (String d : dirs) {
+                Path p = Path.of("/", d);
+                if (!Files.exists(p)) {
+                    Files.createDirectories(p);
+                    made.add(p);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Path p : made) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private static String read(InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

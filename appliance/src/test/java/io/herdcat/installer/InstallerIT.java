@@ -155,6 +155,15 @@ class InstallerIT {
         assertTrue(again.out().contains("nothing changed"), again.toString());
         assertEquals(first, Installer.tree(dest), "a second install writes nothing");
 
+        Path dropin = dest.resolve("etc/systemd/system/herdcat@web-1.service.d/vip.conf");
+        Files.delete(dropin);
+        Result mend = installTwoNodes();
+        assertEquals(0, mend.status(), mend.toString());
+        assertTrue(mend.out().contains("installed /etc/systemd/system/herdcat@web-1.service.d/vip.conf")
+                && !mend.out().contains("nothing changed"), "a missing file is put back, and said: " + mend);
+        assertTrue(Files.exists(dropin));
+        first = Installer.tree(dest);
+
         Result uninstall = Installer.runExactly(dest, List.of("--uninstall"));
         assertEquals(0, uninstall.status(), uninstall.toString());
         Map<String, String> data = new TreeMap<>(first);
@@ -224,6 +233,13 @@ class InstallerIT {
                 Installer.java()));
         assertEquals(0, again.status(), again.toString());
         assertTrue(again.out().contains("nothing changed"), again.toString());
+
+        Result back = Installer.runExactly(dest, List.of("--upgrade", "--jar",
+                dest.resolve("opt/herdcat/herdcat.jar.previous").toString(), "--java", Installer.java()));
+        assertEquals(0, back.status(), back.toString());
+        assertArrayEquals(Files.readAllBytes(NodeProcess.jar()), Files.readAllBytes(dest.resolve("opt/herdcat/herdcat.jar")),
+                "--jar herdcat.jar.previous goes back");
+        assertArrayEquals(Files.readAllBytes(newer), Files.readAllBytes(dest.resolve("opt/herdcat/herdcat.jar.previous")));
     }
 
     static Stream<Arguments> badInput() {
