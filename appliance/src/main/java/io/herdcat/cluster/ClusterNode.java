@@ -34,7 +34,8 @@ public final class ClusterNode implements AutoCloseable {
         this.advertisedHost = (ajpAddress.isAnyLocalAddress() ? cs.address() : ajpAddress).getHostAddress();
         NodeRecord initial = new NodeRecord(config.name(), 0, NodeRecord.Phase.STARTING, advertisedHost,
                 config.ajp().port(), config.http().port(), config.admin().port(), "", 0, new byte[0],
-                config.weight(), config.activation(), config.dispatcher(), herdcatVersion, tomcatVersion, List.of(), Instant.now());
+                config.weight(), config.activation(), config.dispatcher(), herdcatVersion, tomcatVersion, List.of(), Instant.now(),
+                NodeRecord.REPLICATION_FORMAT);
         Path discovery = cs.discoveryDir() == null ? Path.of(".") : cs.discoveryDir();
         this.membership = new ClusterMembership(cs, initial, discovery);
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
@@ -98,7 +99,7 @@ public final class ClusterNode implements AutoCloseable {
         return counters;
     }
 
-    /** Nodes whose sessions this node will not read (other Herdcat or Tomcat version). */
+    /** Nodes whose sessions this node will not read (another Tomcat version or replication format). */
     public Set<String> incompatibleNodes() {
         return bridge.refusedNodes();
     }

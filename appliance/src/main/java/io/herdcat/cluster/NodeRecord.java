@@ -2,7 +2,7 @@ package io.herdcat.cluster;
 
 import io.herdcat.config.Activation;
 import io.herdcat.config.DispatcherMode;
-import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Instant;
@@ -15,8 +15,10 @@ import java.util.Objects;
  * how much traffic it wants, and what it runs. The owner is the only writer; {@code revision} grows
  * with each change so a stale copy never replaces a newer one.
  *
- * @param tribesMember the node's Tribes member (its serialized form), empty until replication is up
- * @param sessionFormat nodes exchange sessions only when these are equal (same Herdcat and Tomcat)
+ * @param tribesMember      the node's Tribes member (its serialized form), empty until replication is up
+ * @param replicationFormat the version of Herdcat's session replication messages the node speaks
+ *                          ({@link #REPLICATION_FORMAT} for this build); with the Tomcat version it
+ *                          decides whether two nodes exchange sessions ({@link #sessionFormat()})
  */
 public record NodeRecord(
         String name,
@@ -35,7 +37,18 @@ public record NodeRecord(
         String herdcatVersion,
         String tomcatVersion,
         List<Webapp> webapps,
-        Instant startedAt) {
+        Instant startedAt,
+        int replicationFormat) {
+
+    /**
+     * The session replication messages of this build: Tomcat's delta requests with Herdcat's session
+     * versions ({@link VersionedDelta}), sealed and replay-guarded. Raised only when a node of this
+     * build could not read what an older one sends, or the other way round; a new Herdcat release that
+     * keeps the format keeps exchanging sessions with the old one, which is what a rolling restart needs.
+     */
+    public static final int REPLICATION_FORMAT = 1;
+    /** What a record without the field (from a node built before it existed) speaks. */
+    static final int FIRST_REPLICATION_FORMAT = 1;
 
     /** Where a node is in its life. Sessions are asked for only from READY nodes. */
     public enum Phase { STARTING, READY, STOPPING }
@@ -62,38 +75,46 @@ public record NodeRecord(
         return tribesMember.length > 0;
     }
 
+    /**
+     * Nodes exchange sessions only when these are equal: the same Tomcat (its session serialization)
+     * and the same replication format. The Herdcat version does not count.
+     */
     public String sessionFormat() {
-        return herdcatVersion + "/" + tomcatVersion;
+        return sessionFormat(tomcatVersion, replicationFormat);
+    }
+
+    public static String sessionFormat(String tomcatVersion, int replicationFormat) {
+        return "Tomcat " + tomcatVersion + ", replication format " + replicationFormat;
     }
 
     public NodeRecord withPhase(Phase p) {
         return new NodeRecord(name, revision + 1, p, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     public NodeRecord withWeight(int w) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, w, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, w, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     public NodeRecord withActivation(Activation a) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, a, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, a, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     public NodeRecord withTribes(String host, int port, byte[] member) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, host, port,
-                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     public NodeRecord withEndpoints(String ajpHostName, int ajp, int http, int admin) {
         return new NodeRecord(name, revision + 1, phase, ajpHostName, ajp, http, admin, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     public NodeRecord withWebapps(List<Webapp> deployed) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt, replicationFormat);
     }
 
     /**
@@ -123,10 +144,11 @@ public record NodeRecord(
             out.writeUTF(w.version());
         }
         out.writeLong(startedAt.toEpochMilli());
+        out.writeInt(replicationFormat);
     }
 
     /** @throws IOException when the bytes are not a record, or name a value this node does not know */
-    static NodeRecord readFrom(DataInput in) throws IOException {
+    static NodeRecord readFrom(DataInputStream in) throws IOException {
         String name = in.readUTF();
         long revision = in.readLong();
         Phase phase = named(Phase.class, in.readUTF());
@@ -156,8 +178,9 @@ public record NodeRecord(
             webapps.add(new Webapp(in.readUTF(), in.readUTF()));
         }
         Instant startedAt = Instant.ofEpochMilli(in.readLong());
+        int replicationFormat = in.available() >= Integer.BYTES ? in.readInt() : FIRST_REPLICATION_FORMAT;
         return new NodeRecord(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
     }
 
     static <E extends Enum<E>> E named(Class<E> type, String name) throws IOException {

@@ -132,7 +132,7 @@ final class TribesMembershipBridge extends MembershipServiceBase implements Clus
             }
             if (!r.sessionFormat().equals(sessionFormat)) {
                 if (refused.add(r.name())) {
-                    LOG.warn("Node {} runs Herdcat/Tomcat {} and this node {}: sessions are not exchanged with it",
+                    LOG.warn("Node {} runs {} and this node {}: sessions are not exchanged with it",
                             r.name(), r.sessionFormat(), sessionFormat);
                 }
                 continue;

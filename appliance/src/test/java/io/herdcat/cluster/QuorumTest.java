@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class QuorumTest {
     private static NodeRecord node(String name) {
         return new NodeRecord(name, 1, NodeRecord.Phase.READY, "127.0.0.1", 8009, 8080, 9080, "127.0.0.1", 4000,
-                new byte[0], 1, Activation.ACTIVE, DispatcherMode.AUTO, "1", "11.0.21", List.of(), Instant.EPOCH);
+                new byte[0], 1, Activation.ACTIVE, DispatcherMode.AUTO, "1", "11.0.21", List.of(), Instant.EPOCH, 1);
     }
 
     private static ClusterView view(Quorum quorum, int reachable, String... names) {

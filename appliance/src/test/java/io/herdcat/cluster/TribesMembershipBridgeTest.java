@@ -21,17 +21,22 @@ class TribesMembershipBridgeTest {
 
     @BeforeEach
     void localMember() {
-        bridge = new TribesMembershipBridge("a", "1.0/11.0.21", published::add);
+        bridge = new TribesMembershipBridge("a", NodeRecord.sessionFormat("11.0.21", 1), published::add);
         bridge.setLocalMemberProperties("127.0.0.1", 4000, -1, -1);
         bridge.start(MembershipService.MBR_RX);
     }
 
     private static NodeRecord record(String name, String version, NodeRecord.Phase phase, int tribesPort)
             throws IOException {
+        return record(name, version, "11.0.21", 1, phase, tribesPort);
+    }
+
+    private static NodeRecord record(String name, String herdcat, String tomcat, int replicationFormat,
+                                     NodeRecord.Phase phase, int tribesPort) throws IOException {
         MemberImpl m = new MemberImpl("127.0.0.1", tribesPort, 0);
         m.setUniqueId(new byte[] {(byte) tribesPort, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
         return new NodeRecord(name, 1, phase, "127.0.0.1", 8009, 8080, 9080, "127.0.0.1", tribesPort, m.getData(),
-                1, Activation.ACTIVE, DispatcherMode.AUTO, version, "11.0.21", List.of(), Instant.EPOCH);
+                1, Activation.ACTIVE, DispatcherMode.AUTO, herdcat, tomcat, List.of(), Instant.EPOCH, replicationFormat);
     }
 
     private void view(NodeRecord... others) {
@@ -49,11 +54,20 @@ class TribesMembershipBridgeTest {
     }
 
     @Test
-    void nodeWithAnotherVersionIsNeverAReplicationMemberAndIsListed() throws IOException {
+    void anotherHerdcatVersionWithTheSameTomcatAndReplicationFormatExchangesSessions() throws IOException {
         view(record("b", "1.0", NodeRecord.Phase.READY, 4001), record("c", "2.0", NodeRecord.Phase.READY, 4002));
+        assertEquals(2, bridge.getMembers().length, "a rolling restart to a new Herdcat keeps replication");
+        assertEquals(Set.of(), bridge.refusedNodes());
+    }
+
+    @Test
+    void aNodeWithAnotherTomcatOrReplicationFormatIsNeverAReplicationMemberAndIsListed() throws IOException {
+        view(record("b", "1.0", "11.0.21", 1, NodeRecord.Phase.READY, 4001),
+                record("c", "1.0", "11.0.22", 1, NodeRecord.Phase.READY, 4002),
+                record("d", "1.0", "11.0.21", 2, NodeRecord.Phase.READY, 4003));
         assertEquals(1, bridge.getMembers().length);
         assertEquals(4001, bridge.getMembers()[0].getPort());
-        assertEquals(Set.of("c"), bridge.refusedNodes());
+        assertEquals(Set.of("c", "d"), bridge.refusedNodes());
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class WireFormatTest {
     private static final NodeRecord RECORD = new NodeRecord("b", 7, NodeRecord.Phase.READY, "127.0.0.1", 8009, 8080,
             9090, "127.0.0.1", 4000, new byte[] {1, 2, 3}, 5, Activation.DISABLED, DispatcherMode.ALWAYS, "1.0",
-            "11.0.21", List.of(new NodeRecord.Webapp("/app", "2")), Instant.ofEpochMilli(123_456));
+            "11.0.21", List.of(new NodeRecord.Webapp("/app", "2")), Instant.ofEpochMilli(123_456), 3);
 
     private static ClusterMessage roundTrip(ClusterMessage m) throws IOException {
         byte[] bytes = ClusterMessage.encode(m);
@@ -40,6 +40,7 @@ class WireFormatTest {
         assertEquals(RECORD.dispatcher(), r.record().dispatcher());
         assertEquals(RECORD.webapps(), r.record().webapps());
         assertArrayEquals(RECORD.tribesMember(), r.record().tribesMember());
+        assertEquals(3, r.record().replicationFormat());
         assertEquals(new SetWeight(42), roundTrip(new SetWeight(42)));
         assertEquals(new SetActivation(Activation.STOPPED), roundTrip(new SetActivation(Activation.STOPPED)));
         assertEquals(new NodeStats(3, 7, 9), roundTrip(new NodeStats(3, 7, 9)));
@@ -47,6 +48,19 @@ class WireFormatTest {
         assertInstanceOf(ClusterMessage.ResetCounters.class, roundTrip(new ClusterMessage.ResetCounters()));
         ClusterMessage.ViewBeat beat = new ClusterMessage.ViewBeat(List.of(new java.util.UUID(1, 2), new java.util.UUID(3, 4)));
         assertEquals(beat, roundTrip(beat));
+    }
+
+    @Test
+    void aRecordFromANodeBuiltBeforeTheReplicationFormatFieldSpeaksTheFirstFormat() throws IOException {
+        byte[] now = ClusterMessage.encode(new RecordMsg(RECORD));
+        // an older node's record: the same bytes without the last field, and a body length 4 shorter
+        byte[] older = java.util.Arrays.copyOf(now, now.length - Integer.BYTES);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(older);
+        int lengthAt = 2 + 2 + "record".length();
+        body.putInt(lengthAt, body.getInt(lengthAt) - Integer.BYTES);
+        NodeRecord read = ((RecordMsg) ClusterMessage.decode(older, 0, older.length)).record();
+        assertEquals(1, read.replicationFormat());
+        assertEquals(RECORD.startedAt(), read.startedAt());
     }
 
     @Test

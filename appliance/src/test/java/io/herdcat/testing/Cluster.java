@@ -32,9 +32,14 @@ public final class Cluster {
 
     /** Starts a node of the test cluster (same discovery folder under {@code dir}) with the admin token. */
     public static NodeProcess start(String name, Path dir, String... extraArgs) throws IOException {
+        return start(NodeProcess.jar(), name, dir, extraArgs);
+    }
+
+    /** {@link #start(String, Path, String...)} running another build of the jar. */
+    public static NodeProcess start(Path jar, String name, Path dir, String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("--admin-token-file", dir.resolve("admin.token").toString()));
         args.addAll(List.of(extraArgs));
-        return NodeProcess.start(name, dir, dir.resolve("webapps"), args.toArray(String[]::new));
+        return NodeProcess.start(jar, name, dir, dir.resolve("webapps"), java.util.Map.of(), args.toArray(String[]::new));
     }
 
     /**

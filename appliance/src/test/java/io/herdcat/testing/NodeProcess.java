@@ -64,12 +64,16 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private static List<String> command(List<String> extraJvmFlags, List<String> args) {
+        return command(jar(), extraJvmFlags, args);
+    }
+
+    private static List<String> command(Path jar, List<String> extraJvmFlags, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(extraJvmFlags);
         cmd.add("-jar");
-        cmd.add(jar().toString());
+        cmd.add(jar.toString());
         cmd.addAll(args);
         return cmd;
     }
@@ -85,6 +89,12 @@ public final class NodeProcess implements AutoCloseable {
     /** {@link #start(String, Path, Path, String...)} with these environment variables added. */
     public static NodeProcess start(String name, Path dir, Path webapps, Map<String, String> env, String... extraArgs)
             throws IOException {
+        return start(jar(), name, dir, webapps, env, extraArgs);
+    }
+
+    /** {@link #start(String, Path, Path, Map, String...)} running another build of the jar. */
+    public static NodeProcess start(Path jar, String name, Path dir, Path webapps, Map<String, String> env,
+                                    String... extraArgs) throws IOException {
         Path ready = dir.resolve(name + ".ready.json");
         Files.deleteIfExists(ready);
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
@@ -94,7 +104,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
         args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
-        return new NodeProcess(name, command(args), dir, env, ready);
+        return new NodeProcess(name, command(jar, List.of(), args), dir, env, ready);
     }
 
     /**
