@@ -55,12 +55,7 @@ final class Installer {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DESTDIR", destdir.toString());
-        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "install.sh " + args + " did not finish");
-        return new Result(p.exitValue(), out.join(), err.join());
+        return exec(pb, args);
     }
 
     /**
@@ -78,12 +73,7 @@ final class Installer {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("DESTDIR");
-        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "install.sh " + args + " did not finish");
-        return new Result(p.exitValue(), out.join(), err.join());
+        return exec(pb, args);
     }
 
     /**
@@ -116,6 +106,26 @@ final class Installer {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private static Result exec(ProcessBuilder pb, List<String> args) throws IOException, InterruptedException {
+        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "install.sh " + args + " did not finish");
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    /** A copy of the jar under test with one more entry: another build, for {@code --upgrade}. */
+    static Path newerJar(Path dir) throws IOException {
+        Path newer = dir.resolve("newer.jar");
+        Files.copy(NodeProcess.jar(), newer);
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(
+                java.net.URI.create("jar:" + newer.toUri()), Map.of())) {
+            Files.writeString(zip.getPath("META-INF", "herdcat-upgrade-test.txt"), "a newer build\n");
+        }
+        return newer;
     }
 
     private static String read(InputStream in) {

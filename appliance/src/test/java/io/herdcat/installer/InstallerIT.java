@@ -11,10 +11,7 @@ import io.herdcat.testing.NodeProcess;
 import io.herdcat.testing.TestEnvironment;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -205,11 +202,7 @@ class InstallerIT {
         assertEquals(0, installTwoNodes().status());
         Map<String, String> data = Installer.tree(dest);
         data.keySet().removeIf(p -> !p.startsWith("etc/herdcat") && !p.startsWith("var/lib/herdcat"));
-        Path newer = dir.resolve("newer.jar");
-        Files.copy(NodeProcess.jar(), newer);
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + newer.toUri()), Map.of())) {
-            Files.writeString(zip.getPath("META-INF", "herdcat-upgrade-test.txt"), "a newer build\n");
-        }
+        Path newer = Installer.newerJar(dir);
 
         Path notAJar = Files.writeString(dir.resolve("broken.jar"), "not a jar");
         Result broken = Installer.runExactly(dest, List.of("--upgrade", "--jar", notAJar.toString(), "--java",

@@ -9,15 +9,11 @@ import io.herdcat.installer.Installer.Result;
 import io.herdcat.testing.NodeProcess;
 import io.herdcat.testing.TestEnvironment;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,11 +65,7 @@ class InstallerServicesIT {
         Path systemctl = Files.writeString(stubs.resolve("systemctl"), SYSTEMCTL.replace("STATE", state.toString()));
         Files.setPosixFilePermissions(systemctl, PosixFilePermissions.fromString("rwxr-xr-x"));
         String java = Installer.java();
-        Path newer = dir.resolve("newer.jar");
-        Files.copy(NodeProcess.jar(), newer);
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + newer.toUri()), Map.of())) {
-            Files.writeString(zip.getPath("META-INF", "herdcat-upgrade-test.txt"), "a newer build\n");
-        }
+        Path newer = Installer.newerJar(dir);
 
         try (Installer.MountPoints mountPoints = new Installer.MountPoints(Installer.HOST_DIRS)) {
             Result install = run("--jar", NodeProcess.jar().toString(), "--java", java, "--name", "web", "--nodes", "3");
