@@ -1,0 +1,38 @@
+package io.herdcat.upgrade;
+
+import java.nio.file.Path;
+
+/**
+ * The cluster's rolling upgrades as the admin API and the status page see them: start one with a
+ * checked WAR, and read where the current (or last) one is. One runs at a time, cluster-wide.
+ */
+public interface Upgrades {
+    /**
+     * Starts rolling {@code war} (its bytes in {@code file}, which this call takes over: moved or
+     * deleted) through the cluster, one node at a time.
+     *
+     * @param healthPath checked on each node after the deploy, relative to the context path ("" for
+     *                   the context root, or like {@code health} or {@code /health})
+     * @return the upgrade's status right after it started
+     * @throws UpgradeRefused 409 when another upgrade runs (naming it), 503 when this node is not in a
+     *                        cluster that can take one
+     */
+    UpgradeStatus start(WarFile war, Path file, String healthPath) throws UpgradeRefused;
+
+    /** The running upgrade, else the last one this cluster ran, else {@link UpgradeStatus#idle()}. */
+    UpgradeStatus status();
+
+    /** Why an upgrade was not started: an HTTP status and one line. */
+    final class UpgradeRefused extends Exception {
+        private final int status;
+
+        public UpgradeRefused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}
