@@ -7,6 +7,7 @@ import io.herdcat.cluster.ClusterMessage.RecordRequest;
 import io.herdcat.cluster.ClusterMessage.ResetCounters;
 import io.herdcat.cluster.ClusterMessage.SetActivation;
 import io.herdcat.cluster.ClusterMessage.SetWeight;
+import io.herdcat.cluster.ClusterMessage.TopicMsg;
 import io.herdcat.cluster.ClusterMessage.ViewBeat;
 import io.herdcat.cluster.RejectedMessages.Reason;
 import io.herdcat.config.Activation;
@@ -64,6 +65,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private volatile FrontStats frontStats;
     private volatile Runnable onResetCounters = () -> { };
     private volatile Consumer<NodeRecord> onAdminChange = r -> { };
+    private final Map<String, TopicListener> topics = new ConcurrentHashMap<>();
     private volatile NodeRecord self;
     private volatile View view;
     private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
@@ -131,6 +133,37 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     public void addListener(ClusterListener listener) {
         listeners.add(listener);
+    }
+
+    /** Receives the messages of one topic from members of the current view. */
+    @FunctionalInterface
+    public interface TopicListener {
+        /** On the cluster's event thread: hand anything slow to a thread of your own. */
+        void received(String fromNode, byte[] payload);
+    }
+
+    /** {@code listener} gets every message of {@code topic} a member sends. */
+    public void onTopic(String topic, TopicListener listener) {
+        topics.put(topic, listener);
+    }
+
+    /**
+     * Sends a message of {@code topic} to node {@code name}, or to every other member when
+     * {@code name} is null (never to this node); false when there is no such member.
+     */
+    public boolean sendTopic(String name, String topic, byte[] payload) {
+        TopicMsg m = new TopicMsg(topic, payload);
+        if (name == null) {
+            send(null, m);
+            return true;
+        }
+        for (Map.Entry<Address, NodeRecord> e : records.entrySet()) {
+            if (e.getValue().name().equals(name) && !name.equals(self.name())) {
+                send(e.getKey(), m);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -311,12 +344,32 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 frontStats = new FrontStats(r == null ? String.valueOf(from) : r.name(), System.currentTimeMillis(),
                         f.snapshot());
             }
+        } else if (m instanceof TopicMsg t) {
+            topic(from, member, t);
         } else if (m instanceof ViewBeat) {
             return; // read as it arrives (receive), never queued
         } else if (m instanceof SetWeight w && (w.weight() < 1 || w.weight() > 100)) {
             rejected.reject(Reason.UNREADABLE, from, "weight " + w.weight() + " out of 1-100");
         } else {
             command(from, member, m);
+        }
+    }
+
+    private void topic(Address from, boolean member, TopicMsg t) {
+        NodeRecord sender = records.get(from);
+        if (!member || sender == null) {
+            rejected.reject(Reason.NON_MEMBER, from, "topic " + t.topic() + " from a node outside the current view");
+            return;
+        }
+        TopicListener listener = topics.get(t.topic());
+        if (listener == null) {
+            rejected.reject(Reason.UNREADABLE, from, "topic " + t.topic() + " that no part of this node reads");
+            return;
+        }
+        try {
+            listener.received(sender.name(), t.payload());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: a message of topic {} from {} failed: {}", self.name(), t.topic(), sender.name(), e.toString());
         }
     }
 

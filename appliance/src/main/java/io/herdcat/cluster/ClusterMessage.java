@@ -97,6 +97,22 @@ sealed interface ClusterMessage {
         }
     }
 
+    /**
+     * A message of a feature outside the cluster package (rolling upgrades, say): the cluster only
+     * carries it, sealed like every other message, to the listener registered for its topic.
+     */
+    record TopicMsg(String topic, byte[] payload) implements ClusterMessage {
+        public String type() {
+            return "topic";
+        }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeUTF(topic);
+            out.writeInt(payload.length);
+            out.write(payload);
+        }
+    }
+
     /** Admin command: the receiver takes this weight. */
     record SetWeight(int weight) implements ClusterMessage {
         public String type() {
@@ -188,6 +204,14 @@ sealed interface ClusterMessage {
                     members.add(new UUID(body.readLong(), body.readLong()));
                 }
                 yield new ViewBeat(members);
+            }
+            case "topic" -> {
+                String topic = body.readUTF();
+                int n = body.readInt();
+                if (n < 0 || n > bodyBytes.length) {
+                    throw new IOException("topic payload of " + n + " bytes");
+                }
+                yield new TopicMsg(topic, body.readNBytes(n));
             }
             case "set-weight" -> new SetWeight(body.readInt());
             case "set-activation" -> new SetActivation(NodeRecord.named(Activation.class, body.readUTF()));

@@ -9,13 +9,13 @@ import io.herdcat.lifecycle.Phase;
 import io.herdcat.metrics.NodeMetrics;
 import io.herdcat.config.AjpSecret;
 import io.herdcat.config.ConfigException;
-import io.herdcat.config.ConfigException;
 import io.herdcat.config.ConfigSources;
 import io.herdcat.config.DispatcherMode;
 import io.herdcat.config.HostName;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.config.Setting;
 import io.herdcat.node.TomcatNode;
+import io.herdcat.upgrade.ClusterUpgrades;
 import io.herdcat.node.Versions;
 import io.herdcat.privilege.NodePrivileges;
 import io.herdcat.vip.FrontMover;
@@ -100,6 +100,8 @@ final class NodeLauncher {
         NodeMetrics metrics = new NodeMetrics(node, cluster, front);
         StatsPublisher stats = new StatsPublisher(cluster.membership(), node, front);
         SystemdNotify systemd = SystemdNotify.fromEnvironment(env);
+        ClusterUpgrades upgrades = new ClusterUpgrades(config.name(), cluster.membership(), node,
+                config.workDir().resolve("upgrade"), config.shutdownTimeout());
         LifeCycle life = new LifeCycle(config.name())
                 .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
@@ -110,6 +112,7 @@ final class NodeLauncher {
                     node.start();
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
                 }, node::stop)
+                .add(Phase.SERVE, "take part in rolling upgrades", () -> { }, left -> upgrades.close())
                 .add(Phase.SERVE, "serve metrics", () -> {
                     metrics.start();
                     admin.metrics(metrics::scrape);

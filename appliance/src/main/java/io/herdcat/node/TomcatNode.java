@@ -43,6 +43,7 @@ public final class TomcatNode {
     private Host host;
     private Connector http;
     private Connector ajp;
+    private volatile WebappDeployer deployer;
 
     /**
      * @param cluster the session-replicating cluster to set on the Engine, or null for none
@@ -160,7 +161,9 @@ public final class TomcatNode {
         // Several nodes on one host may share the folder: serve WARs in place, never write into it.
         standardHost.setUnpackWARs(false);
         standardHost.setConfigClass(NodeContextConfig.class.getName());
-        host.addLifecycleListener(new HostConfig());
+        HostConfig hostConfig = new HostConfig();
+        host.addLifecycleListener(hostConfig);
+        deployer = new WebappDeployer(host, hostConfig, config.webapps().toAbsolutePath());
         host.addContainerListener(event -> {
             if (Container.ADD_CHILD_EVENT.equals(event.getType()) || Container.REMOVE_CHILD_EVENT.equals(event.getType())) {
                 onWebappsChanged.run();
@@ -224,6 +227,22 @@ public final class TomcatNode {
 
     public int ajpPort() {
         return ajp.getLocalPort();
+    }
+
+    /** Deploys a WAR now; null before {@link #init()}. */
+    public WebappDeployer deployer() {
+        return deployer;
+    }
+
+    /** Requests this node is serving right now, HTTP and AJP. */
+    public long inFlight() {
+        return stats.inFlight();
+    }
+
+    /** The address the HTTP connector listens on, as a client on this host reaches it. */
+    public String httpHost() {
+        var a = config.http().address();
+        return a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
     }
 
     public NodeState state() {

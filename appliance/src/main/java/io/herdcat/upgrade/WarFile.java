@@ -42,8 +42,13 @@ public record WarFile(String fileName, String contextPath, long size, String sha
      * @throws NotAWar     when the name, the zip or an entry is wrong
      * @throws IOException when the file cannot be read at all
      */
+    /** True for a name a WAR may have here: no path, no odd characters, ending in {@code .war}. */
+    public static boolean validName(String fileName) {
+        return fileName != null && NAME.matcher(fileName).matches();
+    }
+
     public static WarFile check(Path file, String fileName) throws NotAWar, IOException {
-        if (fileName == null || !NAME.matcher(fileName).matches()) {
+        if (!validName(fileName)) {
             throw new NotAWar("'" + fileName + "' is not a WAR file name: letters, digits, '.', '_', '-', an optional"
                     + " ##version, and .war (like shop.war or shop##2.war)");
         }
@@ -67,11 +72,15 @@ public record WarFile(String fileName, String contextPath, long size, String sha
         if (entries == 0) {
             throw new NotAWar(fileName + " is an empty zip");
         }
+        return new WarFile(fileName, contextPath(fileName), Files.size(file), sha256(file), entries);
+    }
+
+    /** {@code /shop} for {@code shop.war} and {@code shop##2.war}, {@code /} for {@code ROOT.war}. */
+    static String contextPath(String fileName) {
         String base = fileName.substring(0, fileName.length() - ".war".length());
         int version = base.indexOf("##");
         String name = version < 0 ? base : base.substring(0, version);
-        String contextPath = "ROOT".equals(name) ? "/" : "/" + name;
-        return new WarFile(fileName, contextPath, Files.size(file), sha256(file), entries);
+        return "ROOT".equals(name) ? "/" : "/" + name;
     }
 
     private static void readWhole(java.util.zip.ZipFile zip, ZipEntry e, String fileName) throws NotAWar {
@@ -90,7 +99,7 @@ public record WarFile(String fileName, String contextPath, long size, String sha
         }
     }
 
-    private static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {

@@ -1,0 +1,101 @@
+package io.herdcat.upgrade;
+
+import io.herdcat.cluster.ClusterMembership;
+import io.herdcat.node.TomcatNode;
+import io.herdcat.upgrade.UpgradeStatus.State;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolling upgrades on this node: its {@link UpgradeAgent}, which every node runs, and — when an upload
+ * is accepted here — the {@link RollingUpgrade} it coordinates. One upgrade at a time cluster-wide: an
+ * upgrade that any node has announced as running refuses the next with 409.
+ */
+public final class ClusterUpgrades implements Upgrades, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterUpgrades.class);
+    /** How long a freshly deployed webapp has to answer its health check. */
+    private static final Duration HEALTH_WITHIN = Duration.ofSeconds(15);
+
+    private final String self;
+    private final ClusterMembership membership;
+    private final Path staging;
+    private final Duration drainTimeout;
+    private final UpgradeChannel channel;
+    private final UpgradeAgent agent;
+    private volatile RollingUpgrade coordinating;
+
+    /**
+     * @param staging      this node's folder for staged WARs (under its work folder)
+     * @param drainTimeout how long a node waits for its requests in flight before it deploys
+     */
+    public ClusterUpgrades(String self, ClusterMembership membership, TomcatNode tomcat, Path staging,
+                           Duration drainTimeout) {
+        this.self = self;
+        this.membership = membership;
+        this.staging = staging;
+        this.drainTimeout = drainTimeout;
+        this.channel = new UpgradeChannel(self, membership);
+        this.agent = new UpgradeAgent(self, tomcat, staging, drainTimeout,
+                new HealthCheck(tomcat.httpHost(), tomcat::httpPort, HEALTH_WITHIN), channel);
+        channel.onMessage((from, m) -> {
+            RollingUpgrade c = coordinating;
+            if ((c == null || !c.offer(from, m)) && !agent.offer(from, m)) {
+                LOG.debug("{}: upgrade message {} from {} is for no upgrade here", self, m.kind(), from);
+            }
+        });
+    }
+
+    @Override
+    public synchronized UpgradeStatus start(WarFile war, Path file, String healthPath) throws UpgradeRefused {
+        UpgradeStatus now = status();
+        if (now.running()) {
+            throw new UpgradeRefused(409, "upgrade " + now.id() + " of " + now.war() + " is running (coordinated by "
+                    + now.coordinator() + "); wait for it to end");
+        }
+        List<String> plan = RollingUpgrade.plan(membership.view());
+        if (plan.size() < 2) {
+            throw new UpgradeRefused(503, "a rolling upgrade needs at least two ready nodes (one serves while another"
+                    + " is upgraded); the cluster has " + plan.size());
+        }
+        String id = UUID.randomUUID().toString().substring(0, 13);
+        Path upload;
+        try {
+            Files.createDirectories(staging);
+            upload = staging.resolve(id + ".upload");
+            Files.move(file, upload, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UpgradeRefused(500, "cannot keep the upload: " + e.getMessage());
+        }
+        RollingUpgrade upgrade = new RollingUpgrade(id, war, upload, healthPath == null ? "" : healthPath, membership,
+                channel, drainTimeout, plan);
+        coordinating = upgrade;
+        LOG.info("{}: upgrade {}: rolling {} ({} bytes, sha256 {}) through {}", self, id, war.fileName(), war.size(),
+                war.sha256(), String.join(", ", plan));
+        Thread t = new Thread(upgrade, "herdcat-upgrade-" + id);
+        t.setDaemon(true);
+        t.start();
+        return upgrade.status();
+    }
+
+    @Override
+    public UpgradeStatus status() {
+        RollingUpgrade c = coordinating;
+        if (c != null && c.status().state() == State.RUNNING) {
+            return c.status();
+        }
+        UpgradeStatus latest = agent.latest();
+        return c != null && latest.id().equals(c.status().id()) ? c.status() : latest;
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+    }
+}

@@ -1,0 +1,310 @@
+package io.herdcat.upgrade;
+
+import io.herdcat.cluster.ClusterMembership;
+import io.herdcat.cluster.ClusterView;
+import io.herdcat.cluster.NodeRecord;
+import io.herdcat.config.Activation;
+import io.herdcat.upgrade.UpgradeMessage.Begin;
+import io.herdcat.upgrade.UpgradeMessage.Chunk;
+import io.herdcat.upgrade.UpgradeMessage.Deploy;
+import io.herdcat.upgrade.UpgradeMessage.End;
+import io.herdcat.upgrade.UpgradeMessage.Progress;
+import io.herdcat.upgrade.UpgradeMessage.Result;
+import io.herdcat.upgrade.UpgradeMessage.Revert;
+import io.herdcat.upgrade.UpgradeMessage.Staged;
+import io.herdcat.upgrade.UpgradeMessage.StatusMsg;
+import io.herdcat.upgrade.UpgradeStatus.NodeProgress;
+import io.herdcat.upgrade.UpgradeStatus.State;
+import io.herdcat.upgrade.UpgradeStatus.Step;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rolling upgrade, run by the node that accepted it, on a thread of its own. First the WAR is
+ * staged on every node, so nothing is touched unless every node holds it whole. Then, one node at a
+ * time, the front's node last: disabled (no new sessions), stopped (no requests; its sessions are
+ * served by the others, which hold them), drained, deployed, checked, given back its activation. A node
+ * whose check fails goes back by itself; the nodes already done go back too, in reverse order, so the
+ * cluster ends on one version. Every change of step is sent to every node.
+ */
+final class RollingUpgrade implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
+    private static final int CHUNK = 32 * 1024;
+    private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration ACTIVATION_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond the node's drain: deploying, starting and checking a webapp. */
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    private record Received(String from, UpgradeMessage message) {
+    }
+
+    private final String id;
+    private final WarFile war;
+    private final Path file;
+    private final String healthPath;
+    private final ClusterMembership membership;
+    private final UpgradeChannel channel;
+    private final Duration drainTimeout;
+    private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+    private final Map<String, NodeProgress> progress = new LinkedHashMap<>();
+    private final long startedAt = System.currentTimeMillis();
+    private volatile UpgradeStatus status;
+
+    RollingUpgrade(String id, WarFile war, Path file, String healthPath, ClusterMembership membership,
+                   UpgradeChannel channel, Duration drainTimeout, List<String> plan) {
+        this.id = id;
+        this.war = war;
+        this.file = file;
+        this.healthPath = healthPath;
+        this.membership = membership;
+        this.channel = channel;
+        this.drainTimeout = drainTimeout;
+        for (String node : plan) {
+            progress.put(node, new NodeProgress(node, Step.WAITING, 0, ""));
+        }
+        this.status = status(State.RUNNING, "staging " + war.fileName() + " on every node", 0);
+    }
+
+    /**
+     * The order nodes are upgraded in: by name, the node running the front last (it goes last so the
+     * front moves at most once, and not at all when its node upgrades fine).
+     */
+    static List<String> plan(ClusterView view) {
+        List<String> nodes = new ArrayList<>();
+        for (NodeRecord r : view.records()) {
+            if (r.phase() == NodeRecord.Phase.READY) {
+                nodes.add(r.name());
+            }
+        }
+        nodes.sort(String::compareTo);
+        view.dispatcher().filter(nodes::remove).ifPresent(nodes::add);
+        return List.copyOf(nodes);
+    }
+
+    UpgradeStatus status() {
+        return status;
+    }
+
+    /** A message for the coordinator (any thread); false when it is not one. */
+    boolean offer(String from, UpgradeMessage m) {
+        if (m instanceof Staged s && s.id().equals(id) || m instanceof Progress p && p.id().equals(id)
+                || m instanceof Result r && r.id().equals(id)) {
+            inbox.add(new Received(from, m));
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void run() {
+        publish();
+        try {
+            String notStaged = stage();
+            if (notStaged != null) {
+                finish(State.FAILED, notStaged + "; no node was touched");
+                return;
+            }
+            List<String> done = new ArrayList<>();
+            for (String node : List.copyOf(progress.keySet())) {
+                Optional<String> failed = upgrade(node);
+                if (failed.isPresent()) {
+                    goBack(done, node, failed.get());
+                    return;
+                }
+                done.add(node);
+            }
+            finish(State.DONE, "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finish(State.FAILED, "the coordinator stopped during the upgrade");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: upgrade {} failed", channel.self(), id, e);
+            finish(State.FAILED, "the coordinator failed: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.debug("{}: could not remove {}: {}", channel.self(), file, e.toString());
+            }
+        }
+    }
+
+    /** Sends the WAR to every node; null when every planned node staged it, else why not. */
+    private String stage() throws IOException, InterruptedException {
+        channel.send(null, new Begin(id, war.fileName(), war.sha256(), war.size()));
+        try (InputStream in = Files.newInputStream(file)) {
+            long offset = 0;
+            for (byte[] chunk; (chunk = in.readNBytes(CHUNK)).length > 0; offset += chunk.length) {
+                channel.send(null, new Chunk(id, offset, chunk));
+            }
+        }
+        channel.send(null, new End(id));
+        Map<String, String> folders = new HashMap<>();
+        long deadline = System.nanoTime() + STAGE_TIMEOUT.toNanos();
+        while (folders.size() < progress.size()) {
+            Received r = next(deadline);
+            if (r == null) {
+                List<String> missing = new ArrayList<>(progress.keySet());
+                missing.removeAll(folders.keySet());
+                return "not staged within " + STAGE_TIMEOUT.toSeconds() + " s on " + String.join(", ", missing);
+            }
+            if (r.message() instanceof Staged s && progress.containsKey(s.node())) {
+                if (!s.ok()) {
+                    return s.node() + " could not stage the WAR: " + s.detail();
+                }
+                for (Map.Entry<String, String> other : folders.entrySet()) {
+                    if (other.getValue().equals(s.webappsFolder())) {
+                        return other.getKey() + " and " + s.node() + " deploy into the same webapps folder ("
+                                + s.webappsFolder().substring(s.webappsFolder().indexOf(':') + 1)
+                                + "); a rolling upgrade needs a folder per node";
+                    }
+                }
+                folders.put(s.node(), s.webappsFolder());
+                step(s.node(), Step.STAGED, "");
+            }
+        }
+        return null;
+    }
+
+    /** Takes one node through its steps; the reason it failed (it went back by itself), or empty. */
+    private Optional<String> upgrade(String node) throws InterruptedException {
+        Activation before = activation(node).orElse(Activation.ACTIVE);
+        message("upgrading " + node);
+        step(node, Step.DISABLING, "");
+        setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
+        step(node, Step.DRAINING, "");
+        setActivation(node, Activation.STOPPED);
+        channel.send(node, new Deploy(id, healthPath));
+        Result result = awaitResult(node);
+        if (!result.ok()) {
+            step(node, result.wentBack() ? Step.ROLLED_BACK : Step.FAILED, result.detail());
+            setActivation(node, before);
+            return Optional.of(node + ": " + result.detail());
+        }
+        step(node, Step.ENABLING, "");
+        setActivation(node, before);
+        step(node, Step.DONE, "");
+        return Optional.empty();
+    }
+
+    /** After {@code failedNode} failed: the nodes already upgraded go back, last first. */
+    private void goBack(List<String> done, String failedNode, String reason) throws InterruptedException {
+        List<String> stuck = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+            String node = done.get(i);
+            Activation before = activation(node).orElse(Activation.ACTIVE);
+            message(reason + "; taking " + node + " back");
+            step(node, Step.DISABLING, "going back");
+            setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
+            step(node, Step.DRAINING, "going back");
+            setActivation(node, Activation.STOPPED);
+            channel.send(node, new Revert(id, healthPath));
+            Result result = awaitResult(node);
+            setActivation(node, before);
+            if (result.ok()) {
+                step(node, Step.ROLLED_BACK, "");
+            } else {
+                step(node, Step.FAILED, "going back failed: " + result.detail());
+                stuck.add(node);
+            }
+        }
+        List<String> untouched = new ArrayList<>(progress.keySet());
+        untouched.removeAll(done);
+        untouched.remove(failedNode);
+        String others = untouched.isEmpty() ? "" : "; " + String.join(", ", untouched) + " never touched";
+        NodeProgress failed = progress.get(failedNode);
+        if (stuck.isEmpty() && failed.step() == Step.ROLLED_BACK) {
+            finish(State.ROLLED_BACK, reason + "; every node runs the WAR it ran before" + others);
+        } else {
+            List<String> notBack = new ArrayList<>(stuck);
+            if (failed.step() != Step.ROLLED_BACK) {
+                notBack.add(0, failedNode);
+            }
+            finish(State.FAILED, reason + "; " + String.join(", ", notBack) + " could not go back" + others);
+        }
+    }
+
+    private Result awaitResult(String node) throws InterruptedException {
+        long deadline = System.nanoTime() + drainTimeout.plus(STEP_TIMEOUT).toNanos();
+        while (true) {
+            Received r = next(deadline);
+            if (r == null) {
+                return new Result(id, node, false, false, "no answer from " + node + " within "
+                        + drainTimeout.plus(STEP_TIMEOUT).toSeconds() + " s");
+            }
+            if (r.message() instanceof Progress p && p.node().equals(node)) {
+                step(node, p.step(), "");
+            } else if (r.message() instanceof Result res && res.node().equals(node)) {
+                return res;
+            }
+        }
+    }
+
+    private Received next(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        return left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+    }
+
+    private Optional<Activation> activation(String node) {
+        return membership.view().records().stream().filter(r -> r.name().equals(node)).map(NodeRecord::activation)
+                .findFirst();
+    }
+
+    /** Asks {@code node} for an activation and waits until its record says it (or the node is gone). */
+    private void setActivation(String node, Activation a) throws InterruptedException {
+        if (!membership.requestActivation(node, a)) {
+            return;
+        }
+        long deadline = System.nanoTime() + ACTIVATION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Activation> now = activation(node);
+            if (now.isEmpty() || now.get() == a) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        LOG.warn("{}: upgrade {}: {} did not take activation {} within {} s", channel.self(), id, node, a,
+                ACTIVATION_TIMEOUT.toSeconds());
+    }
+
+    private void step(String node, Step step, String detail) {
+        progress.put(node, new NodeProgress(node, step, System.currentTimeMillis(), detail));
+        LOG.info("{}: upgrade {}: {} {}{}", channel.self(), id, node, step.text(), detail.isEmpty() ? "" : " (" + detail + ")");
+        status = status(State.RUNNING, status.message(), 0);
+        publish();
+    }
+
+    private void message(String message) {
+        status = status(State.RUNNING, message, 0);
+        publish();
+    }
+
+    private void finish(State state, String message) {
+        status = status(state, message, System.currentTimeMillis());
+        LOG.info("{}: upgrade {} of {} ended {}: {}", channel.self(), id, war.fileName(), state.text(), message);
+        publish();
+    }
+
+    private UpgradeStatus status(State state, String message, long endedAt) {
+        return new UpgradeStatus(id, state, war.fileName(), war.contextPath(), war.sha256(), channel.self(), startedAt,
+                endedAt, message, List.copyOf(progress.values()));
+    }
+
+    private void publish() {
+        channel.send(null, new StatusMsg(status));
+    }
+}

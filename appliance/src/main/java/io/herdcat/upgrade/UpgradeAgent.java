@@ -1,0 +1,295 @@
+package io.herdcat.upgrade;
+
+import io.herdcat.node.RequestCounts;
+import io.herdcat.node.TomcatNode;
+import io.herdcat.node.WebappDeployer;
+import io.herdcat.upgrade.UpgradeMessage.Begin;
+import io.herdcat.upgrade.UpgradeMessage.Chunk;
+import io.herdcat.upgrade.UpgradeMessage.Deploy;
+import io.herdcat.upgrade.UpgradeMessage.End;
+import io.herdcat.upgrade.UpgradeMessage.Progress;
+import io.herdcat.upgrade.UpgradeMessage.Result;
+import io.herdcat.upgrade.UpgradeMessage.Revert;
+import io.herdcat.upgrade.UpgradeMessage.Staged;
+import io.herdcat.upgrade.UpgradeMessage.StatusMsg;
+import io.herdcat.upgrade.UpgradeStatus.Step;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in rolling upgrades, on one thread of its own: it receives the staged WAR (checked
+ * against its size and SHA-256), and when the coordinator asks, drains, keeps a copy of what the webapps
+ * folder held under that name, deploys the new WAR, checks its health path directly on this node, and —
+ * when the check fails — goes back to the copy by itself before it answers. It also keeps the last
+ * status the coordinator sent, so every node answers {@code GET /upgrade} the same.
+ */
+final class UpgradeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpgradeAgent.class);
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(3);
+    /** A node is drained once nothing is in flight and no request arrived for this long. */
+    private static final Duration QUIET = Duration.ofSeconds(1);
+
+    private final String self;
+    private final TomcatNode tomcat;
+    private final Path staging;
+    private final Duration drainTimeout;
+    private final HealthCheck health;
+    private final UpgradeChannel channel;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            new io.netty.util.concurrent.DefaultThreadFactory("herdcat-upgrade-agent", true));
+    private volatile UpgradeStatus latest = UpgradeStatus.idle();
+    private Receiving receiving;
+
+    /** The WAR arriving for upgrade {@code id}. */
+    private record Receiving(String id, String coordinator, String fileName, String sha256, long size, Path part,
+                             OutputStream out, MessageDigest digest, long[] written) {
+    }
+
+    UpgradeAgent(String self, TomcatNode tomcat, Path staging, Duration drainTimeout, HealthCheck health,
+                 UpgradeChannel channel) {
+        this.self = self;
+        this.tomcat = tomcat;
+        this.staging = staging;
+        this.drainTimeout = drainTimeout;
+        this.health = health;
+        this.channel = channel;
+    }
+
+    UpgradeStatus latest() {
+        return latest;
+    }
+
+    /** Takes a message for the agent (any thread); false when it is not one. */
+    boolean offer(String from, UpgradeMessage m) {
+        if (m instanceof StatusMsg s) {
+            latest = s.status();
+            if (!s.status().running() && !s.status().id().isEmpty()) {
+                worker.execute(() -> forget(s.status().id()));
+            }
+            return true;
+        }
+        if (m instanceof Begin || m instanceof Chunk || m instanceof End || m instanceof Deploy || m instanceof Revert) {
+            worker.execute(() -> handle(from, m));
+            return true;
+        }
+        return false;
+    }
+
+    private void handle(String from, UpgradeMessage m) {
+        try {
+            if (m instanceof Begin b) {
+                begin(from, b);
+            } else if (m instanceof Chunk c) {
+                chunk(c);
+            } else if (m instanceof End e) {
+                end(e);
+            } else if (m instanceof Deploy d) {
+                deploy(from, d);
+            } else if (m instanceof Revert r) {
+                revert(from, r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: upgrade message {} failed", self, m.kind(), e);
+        }
+    }
+
+    private void begin(String from, Begin b) {
+        abandon();
+        if (!WarFile.validName(b.fileName()) || !b.id().matches("[A-Za-z0-9-]{1,64}")) {
+            channel.send(from, new Staged(b.id(), self, false, "refused the WAR's name " + b.fileName(), ""));
+            return;
+        }
+        try {
+            Files.createDirectories(staging);
+            Path part = staging.resolve(b.id() + ".part");
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            OutputStream out = new DigestOutputStream(Files.newOutputStream(part), digest);
+            receiving = new Receiving(b.id(), from, b.fileName(), b.sha256(), b.size(), part, out, digest, new long[1]);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            channel.send(from, new Staged(b.id(), self, false, "cannot stage the WAR: " + e, ""));
+        }
+    }
+
+    private void chunk(Chunk c) {
+        Receiving r = receiving;
+        if (r == null || !r.id().equals(c.id())) {
+            return;
+        }
+        try {
+            if (c.offset() != r.written()[0] || r.written()[0] + c.bytes().length > r.size()) {
+                throw new IOException("chunk at " + c.offset() + " after " + r.written()[0] + " bytes");
+            }
+            r.out().write(c.bytes());
+            r.written()[0] += c.bytes().length;
+        } catch (IOException e) {
+            abandon();
+            channel.send(r.coordinator(), new Staged(r.id(), self, false, "cannot stage the WAR: " + e.getMessage(), ""));
+        }
+    }
+
+    private void end(End e) {
+        Receiving r = receiving;
+        if (r == null || !r.id().equals(e.id())) {
+            return;
+        }
+        receiving = null;
+        try {
+            r.out().close();
+            String sha = HexFormat.of().formatHex(r.digest().digest());
+            if (r.written()[0] != r.size() || !sha.equals(r.sha256())) {
+                Files.deleteIfExists(r.part());
+                channel.send(r.coordinator(), new Staged(r.id(), self, false, "the staged WAR differs from the upload ("
+                        + r.written()[0] + " of " + r.size() + " bytes)", ""));
+                return;
+            }
+            Files.move(r.part(), staged(r.id()), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(staging.resolve(r.id() + ".name"), r.fileName());
+            LOG.info("{}: upgrade {}: {} staged ({} bytes)", self, r.id(), r.fileName(), r.size());
+            channel.send(r.coordinator(), new Staged(r.id(), self, true, "", webappsFolder()));
+        } catch (IOException ex) {
+            channel.send(r.coordinator(), new Staged(r.id(), self, false, "cannot stage the WAR: " + ex, ""));
+        }
+    }
+
+    private void deploy(String from, Deploy d) throws InterruptedException {
+        String fileName;
+        try {
+            fileName = Files.readString(staging.resolve(d.id() + ".name"));
+        } catch (IOException e) {
+            channel.send(from, new Result(d.id(), self, false, true, "nothing staged for upgrade " + d.id()));
+            return;
+        }
+        WebappDeployer deployer = tomcat.deployer();
+        Path current = deployer.webappsFolder().resolve(fileName);
+        Path previous = staging.resolve(d.id() + ".previous");
+        channel.send(from, new Progress(d.id(), self, Step.DRAINING));
+        drain();
+        try {
+            if (Files.exists(current)) {
+                Files.copy(current, previous, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(previous);
+            }
+            channel.send(from, new Progress(d.id(), self, Step.DEPLOYING));
+            LOG.info("{}: upgrade {}: deploying {}", self, d.id(), fileName);
+            deployer.install(staged(d.id()), fileName, DEPLOY_TIMEOUT);
+            channel.send(from, new Progress(d.id(), self, Step.CHECKING));
+            String unhealthy = health.check(WarFile.contextPath(fileName), d.healthPath());
+            if (unhealthy == null) {
+                LOG.info("{}: upgrade {}: {} deployed and healthy", self, d.id(), fileName);
+                channel.send(from, new Result(d.id(), self, true, false, ""));
+                return;
+            }
+            LOG.warn("{}: upgrade {}: {}; going back to the WAR it replaced", self, d.id(), unhealthy);
+            String back = goBack(fileName, previous, d.healthPath());
+            channel.send(from, new Result(d.id(), self, false, back == null, unhealthy
+                    + (back == null ? "" : "; going back failed too: " + back)));
+        } catch (IOException | WebappDeployer.DeployFailed e) {
+            LOG.warn("{}: upgrade {}: deploying {} failed: {}; going back", self, d.id(), fileName, e.getMessage());
+            String back = goBack(fileName, previous, d.healthPath());
+            channel.send(from, new Result(d.id(), self, false, back == null, "deploying failed: " + e.getMessage()
+                    + (back == null ? "" : "; going back failed too: " + back)));
+        }
+    }
+
+    private void revert(String from, Revert r) throws InterruptedException {
+        String fileName;
+        try {
+            fileName = Files.readString(staging.resolve(r.id() + ".name"));
+        } catch (IOException e) {
+            channel.send(from, new Result(r.id(), self, false, false, "nothing staged for upgrade " + r.id()));
+            return;
+        }
+        channel.send(from, new Progress(r.id(), self, Step.DRAINING));
+        drain();
+        channel.send(from, new Progress(r.id(), self, Step.DEPLOYING));
+        String back = goBack(fileName, staging.resolve(r.id() + ".previous"), r.healthPath());
+        channel.send(from, new Result(r.id(), self, back == null, back == null, back == null ? "" : back));
+    }
+
+    /** Puts back what the webapps folder held before; null when done and healthy, else why not. */
+    private String goBack(String fileName, Path previous, String healthPath) throws InterruptedException {
+        WebappDeployer deployer = tomcat.deployer();
+        try {
+            if (Files.exists(previous)) {
+                deployer.install(previous, fileName, DEPLOY_TIMEOUT);
+                return health.check(WarFile.contextPath(fileName), healthPath);
+            }
+            deployer.remove(fileName, DEPLOY_TIMEOUT);
+            return null;
+        } catch (IOException | WebappDeployer.DeployFailed e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Waits until nothing is in flight here and nothing arrived for {@link #QUIET}, at most {@code drainTimeout}. */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        RequestCounts before = tomcat.status().requests();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            RequestCounts now = tomcat.status().requests();
+            if (now.requests() != before.requests() || now.inFlight() > 0) {
+                quietSince = System.nanoTime();
+                before = now;
+            } else if (System.nanoTime() - quietSince >= QUIET.toNanos()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        LOG.warn("{}: still {} request(s) in flight after {} ms of draining; deploying anyway", self,
+                tomcat.inFlight(), drainTimeout.toMillis());
+    }
+
+    private String webappsFolder() throws IOException {
+        return HostIdentity.get() + ":" + tomcat.deployer().webappsFolder().toRealPath();
+    }
+
+    private Path staged(String id) {
+        return staging.resolve(id + ".war");
+    }
+
+    private void abandon() {
+        Receiving r = receiving;
+        receiving = null;
+        if (r != null) {
+            try {
+                r.out().close();
+                Files.deleteIfExists(r.part());
+            } catch (IOException e) {
+                LOG.debug("{}: could not remove {}: {}", self, r.part(), e.toString());
+            }
+        }
+    }
+
+    /** Removes what upgrade {@code id} staged here, once it has ended. */
+    private void forget(String id) {
+        for (String suffix : new String[] {".war", ".previous", ".name", ".part"}) {
+            try {
+                Files.deleteIfExists(staging.resolve(id + suffix));
+            } catch (IOException e) {
+                LOG.debug("{}: could not remove {}{}: {}", self, id, suffix, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        abandon();
+    }
+}
