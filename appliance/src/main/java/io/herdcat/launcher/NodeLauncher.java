@@ -189,8 +189,13 @@ final class NodeLauncher {
                 .toList();
     }
 
-    /** Logback gets the node name for every line; Tomcat's java.util.logging goes through SLF4J too. */
+    /**
+     * Logback gets the node name for every line; Tomcat's java.util.logging goes through SLF4J too.
+     * Logback's servlet initializer stays out of the webapps: it would stop the node's logging for good
+     * when any webapp stops (an undeploy, a redeploy, an upgrade).
+     */
     private static void routeLogging(String nodeName) {
+        System.setProperty("logbackDisableServletContainerInitializer", "true");
         System.setProperty("herdcat.node", nodeName);
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();

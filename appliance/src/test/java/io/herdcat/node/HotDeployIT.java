@@ -50,6 +50,12 @@ class HotDeployIT {
 
             Files.delete(webapps.resolve("app.war"));
             await().atMost(DEPLOY).untilAsserted(() -> assertEquals(404, Http.status(page)));
+
+            // a webapp that stopped must not stop the node's logging (Logback's servlet listener would)
+            TestWars.drop(webapps, "after.war", "after");
+            await().atMost(DEPLOY).untilAsserted(() -> assertEquals(200, Http.status(node.httpUrl("/after/"))));
+            await("the node still logs after an undeploy").atMost(Duration.ofSeconds(10))
+                    .until(() -> node.output().contains("\"GET /after/ HTTP/1.1\" 200"));
         }
     }
 

@@ -27,7 +27,9 @@ public final class TestWars {
     /**
      * The same, optionally {@code <distributable/>}; it also has {@code /bad.jsp}, which sets an
      * attribute that cannot be serialized and prints "accepted" or "refused", and {@code /held.jsp}, which does
-     * the same with an instance of a class of the webapp's own.
+     * the same with an instance of a class of the webapp's own; {@code /counter.jsp}, which counts the
+     * requests of its session ({@code n=N version=LABEL}); and {@code /health.jsp}, which answers 500 when
+     * {@code label} contains "broken", else 200.
      */
     public static void drop(Path webapps, String fileName, String label, boolean distributable) throws IOException {
         Path tmp = Files.createTempFile(webapps.getParent(), "war", ".tmp");
@@ -47,6 +49,11 @@ public final class TestWars {
             add(zip, "held.jsp", "<%@ page contentType=\"text/plain\" %><%! public static final class Held { } %><%"
                     + " try { session.setAttribute(\"held\", new Held()); out.print(\"accepted\"); }"
                     + " catch (IllegalArgumentException e) { out.print(\"refused\"); } %>\n");
+            add(zip, "counter.jsp", "<%@ page contentType=\"text/plain\" %><% Integer n = (Integer)"
+                    + " session.getAttribute(\"n\"); n = n == null ? 1 : n + 1; session.setAttribute(\"n\", n); %>"
+                    + "n=<%= n %> version=" + label + "\n");
+            add(zip, "health.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
+                    + (label.contains("broken") ? " response.setStatus(500); %>broken" : " %>healthy") + " " + label + "\n");
             add(zip, "WEB-INF/web.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
