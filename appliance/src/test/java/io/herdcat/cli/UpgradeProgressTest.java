@@ -13,15 +13,20 @@ class UpgradeProgressTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
+    /** What plain progress shows of a whole recorded upgrade. */
+    private String plain(String recording) {
+        UpgradeProgress progress = UpgradeProgress.on(out, false);
+        RecordedUpgrades.snapshots(recording).forEach(progress::show);
+        progress.end();
+        return shown();
+    }
+
     private String shown() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test
     void plainOutputHasOneLinePerStepANodeTakesInTheOrderTheyCame() {
-        UpgradeProgress progress = UpgradeProgress.on(out, false);
-        RecordedUpgrades.snapshots(RecordedUpgrades.DONE).forEach(progress::show);
-        progress.end();
         assertEquals("""
                 web2 staged
                 web2 disabling
@@ -36,20 +41,17 @@ class UpgradeProgressTest {
                 web1 deploying
                 web1 checking
                 web1 done
-                """, shown());
+                """, plain(RecordedUpgrades.DONE));
     }
 
     @Test
     void plainOutputGivesTheDetailOfANodeThatWasRolledBack() {
-        UpgradeProgress progress = UpgradeProgress.on(out, false);
-        RecordedUpgrades.snapshots(RecordedUpgrades.ROLLED_BACK).forEach(progress::show);
-        progress.end();
         assertEquals("""
                 web2 staged
                 web2 deploying
                 web2 checking
                 web2 rolled-back: GET /shop/ answered 500
-                """, shown());
+                """, plain(RecordedUpgrades.ROLLED_BACK));
     }
 
     @Test
