@@ -2,6 +2,7 @@ package io.herdcat.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The sub-commands that talk to a running node's admin API: {@code status}, {@code enable},
- * {@code disable}, {@code stop}, {@code weight} and {@code reset-counters}. They never start a node
+ * {@code disable}, {@code stop}, {@code weight}, {@code reset-counters}, and {@code upgrade} and
+ * {@code upgrade-status} ({@link UpgradeCommands}). They never start a node
  * and never read the node's other settings, so they work beside any environment. Exit codes: 0 done,
  * 1 the call failed (one line on standard error says why), 2 a usage mistake.
  */
@@ -47,13 +49,15 @@ public final class AdminCommands {
                 .arity("1").required(true).description("The new weight, 1-100.").build());
         CommandSpec reset = command(RESET_COUNTERS,
                 "Zeroes the HTTP front's per-node counters (requests, errors, bytes).");
-        return List.of(status, enable, disable, stop, weight, reset);
+        List<CommandSpec> all = new ArrayList<>(List.of(status, enable, disable, stop, weight, reset));
+        all.addAll(UpgradeCommands.specs());
+        return all;
     }
 
     /** True for the names of these sub-commands. */
     public static boolean handles(String name) {
         return STATUS.equals(name) || WEIGHT.equals(name) || RESET_COUNTERS.equals(name)
-                || ACTIVATIONS.containsKey(name);
+                || ACTIVATIONS.containsKey(name) || UpgradeCommands.handles(name);
     }
 
     /**
@@ -67,10 +71,15 @@ public final class AdminCommands {
         List<String> args = sub.matchedPositionals().stream().map(p -> (String) p.getValue()).toList();
         String what = String.join(" ", name, String.join(" ", args)).strip();
         try {
+            Path war = UpgradeCommands.UPGRADE.equals(name) ? UpgradeCommands.war(sub, workingDir) : null;
             AdminTarget target = AdminTarget.resolve(sub.matchedOptionValue("--admin", null),
                     sub.matchedOptionValue("--token-file", null), sub.matchedOptionValue("--config", null),
                     env, workingDir);
             AdminClient client = new AdminClient(target);
+            if (UpgradeCommands.handles(name)) {
+                UpgradeCommands.run(sub, war, client, target.base().toString(), out, UpgradeProgress.terminal(env));
+                return OK;
+            }
             out.print(switch (name) {
                 case STATUS -> status(client, sub.hasMatchedOption("--json"));
                 case WEIGHT -> weight(client, node(args.get(0)), args.get(1));
@@ -137,10 +146,14 @@ public final class AdminCommands {
     }
 
     private static CommandSpec command(String name, String description) {
+        return command(name, description, "Exit codes: 0 done, 1 the admin API could not be reached or refused "
+                + "(one line says why), 2 usage mistake.");
+    }
+
+    /** A sub-command with the options that pick the admin API and its token. */
+    static CommandSpec command(String name, String description, String exitCodes) {
         CommandSpec spec = CommandSpec.create().name(name).mixinStandardHelpOptions(true);
-        spec.usageMessage().description(description)
-                .footer("", "Exit codes: 0 done, 1 the admin API could not be reached or refused (one line says why), "
-                        + "2 usage mistake.");
+        spec.usageMessage().description(description).footer("", exitCodes);
         spec.addOption(OptionSpec.builder("--admin").paramLabel("URL").type(String.class)
                 .description("The node's admin API (default: from --config, else " + AdminTarget.DEFAULT_URL + ").")
                 .build());

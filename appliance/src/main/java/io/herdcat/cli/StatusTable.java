@@ -47,19 +47,24 @@ final class StatusTable {
         for (Map<?, ?> row : nodes) {
             cells.add(COLUMNS.stream().map(c -> c.value().apply(row)).toList());
         }
-        StringBuilder out = new StringBuilder(header(status, nodes.size())).append('\n');
-        int[] widths = new int[COLUMNS.size()];
-        for (List<String> line : cells) {
+        return header(status, nodes.size()) + "\n" + align(cells);
+    }
+
+    /** Rows of cells in columns as wide as their widest cell, each line ending in a newline. */
+    static String align(List<List<String>> rows) {
+        int[] widths = new int[rows.isEmpty() ? 0 : rows.get(0).size()];
+        for (List<String> row : rows) {
             for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], line.get(i).length());
+                widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        for (List<String> line : cells) {
-            StringBuilder l = new StringBuilder();
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
             for (int i = 0; i < widths.length; i++) {
-                l.append(line.get(i)).append(" ".repeat(widths[i] - line.get(i).length())).append(GAP);
+                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length())).append(GAP);
             }
-            out.append(l.toString().stripTrailing()).append('\n');
+            out.append(line.toString().stripTrailing()).append('\n');
         }
         return out.toString();
     }

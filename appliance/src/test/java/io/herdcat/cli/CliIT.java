@@ -9,7 +9,6 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.NodeProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,18 +27,6 @@ class CliIT {
     @TempDir
     Path dir;
 
-    /** What one run of the command printed, on each stream, and its exit code. */
-    private record Run(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @Test
     void statusTableAndJsonShowBothNodesAndWritesNeedTheToken() throws Exception {
         Cluster.prepare(dir);
@@ -51,7 +38,7 @@ class CliIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.members(a).size() == 2);
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Run status = herdcat(Map.of(), "status", "--admin", admin);
+                CliRun status = herdcat(Map.of(), "status", "--admin", admin);
                 assertEquals(0, status.code(), status::toString);
                 List<String> lines = status.out().lines().toList();
                 assertEquals(4, lines.size(), status::toString);
@@ -66,13 +53,13 @@ class CliIT {
                 assertEquals("", status.err());
             });
 
-            Run json = herdcat(Map.of(), "status", "--admin", admin, "--json");
+            CliRun json = herdcat(Map.of(), "status", "--admin", admin, "--json");
             assertEquals(0, json.code(), json::toString);
             Map<String, Object> doc = JsonReader.object(json.out());
             assertEquals(List.of("a", "b"), ((List<?>) doc.get("nodes")).stream()
                     .map(n -> ((Map<?, ?>) n).get("name")).toList());
 
-            Run refused = herdcat(Map.of(), "disable", "b", "--admin", admin);
+            CliRun refused = herdcat(Map.of(), "disable", "b", "--admin", admin);
             assertEquals(1, refused.code(), refused::toString);
             assertEquals("", refused.out(), refused::toString);
             assertEquals(1, refused.errLines().size(), refused::toString);
@@ -82,7 +69,7 @@ class CliIT {
                     .until(() -> "active".equals(activationOf(a, "b")));
 
             Path token = dir.resolve("admin.token");
-            Run disabled = herdcat(Map.of(), "disable", "b", "--admin", admin, "--token-file", token.toString());
+            CliRun disabled = herdcat(Map.of(), "disable", "b", "--admin", admin, "--token-file", token.toString());
             assertEquals(0, disabled.code(), disabled::toString);
             assertEquals("node b: activation disabled\n", disabled.out());
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
@@ -91,20 +78,20 @@ class CliIT {
             Path config = dir.resolve("herdcat.properties");
             Files.writeString(config, "admin.port=" + (b.adminPort() - 3) + "\nport.offset=3\n"
                     + "admin.address=0.0.0.0\nadmin.token.file=" + token + "\n");
-            Run enabled = herdcat(Map.of(), "enable", "b", "--config", config.toString());
+            CliRun enabled = herdcat(Map.of(), "enable", "b", "--config", config.toString());
             assertEquals(0, enabled.code(), enabled::toString);
             assertEquals("node b: activation active\n", enabled.out());
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> "active".equals(activationOf(a, "b")));
 
-            Run weighted = herdcat(Map.of("HERDCAT_ADMIN_TOKEN_FILE", token.toString(), "HERDCAT_NOT_A_SETTING", "x"),
+            CliRun weighted = herdcat(Map.of("HERDCAT_ADMIN_TOKEN_FILE", token.toString(), "HERDCAT_NOT_A_SETTING", "x"),
                     "weight", "a", "7", "--admin", admin);
             assertEquals(0, weighted.code(), weighted::toString);
             assertEquals("node a: weight 7\n", weighted.out());
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> Long.valueOf(7).equals(nodeRow(b, "a").get("weight")));
 
-            Run unknown = herdcat(Map.of(), "stop", "zz", "--admin", admin, "--token-file", token.toString());
+            CliRun unknown = herdcat(Map.of(), "stop", "zz", "--admin", admin, "--token-file", token.toString());
             assertEquals(1, unknown.code(), unknown::toString);
             assertEquals(List.of("herdcat: stop zz: 404 no node named zz in the cluster"), unknown.errLines());
         }
@@ -112,16 +99,16 @@ class CliIT {
 
     @Test
     void weightOutsideOneToHundredIsAUsageMistake() throws Exception {
-        Run zero = herdcat(Map.of(), "weight", "b", "0", "--admin", "http://127.0.0.1:1");
+        CliRun zero = herdcat(Map.of(), "weight", "b", "0", "--admin", "http://127.0.0.1:1");
         assertEquals(2, zero.code(), zero::toString);
         assertEquals(List.of("herdcat: weight b 0: N must be a whole number from 1 to 100, not '0'"), zero.errLines());
 
-        Run missing = herdcat(Map.of(), "disable");
+        CliRun missing = herdcat(Map.of(), "disable");
         assertEquals(2, missing.code(), missing::toString);
         assertEquals(1, missing.errLines().size(), missing::toString);
         assertTrue(missing.err().contains("NODE"), missing::toString);
 
-        Run unknownOption = herdcat(Map.of(), "status", "--colour");
+        CliRun unknownOption = herdcat(Map.of(), "status", "--colour");
         assertEquals(2, unknownOption.code(), unknownOption::toString);
         assertEquals(1, unknownOption.errLines().size(), unknownOption::toString);
         assertTrue(unknownOption.err().contains("--colour"), unknownOption::toString);
@@ -130,7 +117,7 @@ class CliIT {
     @Test
     void unreachableAdminApiFailsWithOneLine() throws Exception {
         int closed = FreePorts.offsetWhereFree(1, 0);
-        Run run = herdcat(Map.of(), "status", "--admin", "http://127.0.0.1:" + closed);
+        CliRun run = herdcat(Map.of(), "status", "--admin", "http://127.0.0.1:" + closed);
         assertEquals(1, run.code(), run::toString);
         assertEquals("", run.out());
         assertEquals(List.of("herdcat: status: cannot reach the admin API at http://127.0.0.1:" + closed
@@ -142,7 +129,7 @@ class CliIT {
         int closed = FreePorts.offsetWhereFree(1, 0);
         Path config = dir.resolve("node.properties");
         Files.writeString(config, "name=web1\nadmin.port=" + (closed - 2) + "\nport.offset=2\n");
-        Run run = herdcat(Map.of(), "reset-counters", "--config", config.toString());
+        CliRun run = herdcat(Map.of(), "reset-counters", "--config", config.toString());
         assertEquals(1, run.code(), run::toString);
         assertEquals(1, run.errLines().size(), run::toString);
         assertTrue(run.err().startsWith("herdcat: reset-counters: cannot reach the admin API at http://127.0.0.1:"
@@ -159,20 +146,7 @@ class CliIT {
         return (String) nodeRow(node, name).get("activation");
     }
 
-    /** Runs {@code java -jar herdcat.jar ARGS} in the test folder with only these HERDCAT_* variables. */
-    private Run herdcat(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "cli", ".out");
-        Path err = Files.createTempFile(dir, "cli", ".err");
-        ProcessBuilder pb = new ProcessBuilder(NodeProcess.command(List.of(args))).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("HERDCAT_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("herdcat " + String.join(" ", args) + " still running after 30 s");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+    private CliRun herdcat(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return CliRun.herdcat(dir, env, args);
     }
 }
