@@ -7,12 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.cli.JsonReader;
-import io.herdcat.config.ConfigSources;
-import io.herdcat.config.NodeConfig;
-import io.herdcat.config.Setting;
-import io.herdcat.node.NodeState;
-import io.herdcat.node.NodeStatus;
-import io.herdcat.node.RequestCounts;
 import io.herdcat.upgrade.UpgradeStatus;
 import io.herdcat.upgrade.Upgrades;
 import io.herdcat.upgrade.WarFile;
@@ -27,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdminUpgradeTest {
-    private static final String TOKEN = "upgrade-test-token-0123456789abcdef";
+    private static final String TOKEN = LocalAdmin.TOKEN;
     private static final int MIB = 1024 * 1024;
 
     @TempDir
@@ -339,24 +332,9 @@ class AdminUpgradeTest {
 
     /** Starts the admin server with {@code upgrade.max.war} at {@code maxWar}, with or without upgrades. */
     private void start(String maxWar, boolean withUpgrades) throws IOException {
-        Files.createDirectories(dir.resolve("webapps"));
-        Files.writeString(dir.resolve("admin.token"), TOKEN);
-        Map<Setting, String> flags = new EnumMap<>(Setting.class);
-        flags.put(Setting.NAME, "t");
-        flags.put(Setting.WEBAPPS, "webapps");
-        flags.put(Setting.WORK_DIR, "work");
-        flags.put(Setting.ADMIN_PORT, "0");
-        flags.put(Setting.ADMIN_TOKEN_FILE, "admin.token");
-        flags.put(Setting.UPGRADE_MAX_WAR, maxWar);
-        NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, Map.of(), dir), "test-host", dir);
-        admin = new AdminServer(config, () -> new NodeStatus("t", NodeState.STARTED, Instant.now(), "11", 0, 0,
-                List.of(), new RequestCounts(0, 0, 0, 0)), null);
         upgrades = new RecordingUpgrades();
-        if (withUpgrades) {
-            admin.upgrades(upgrades);
-        }
-        admin.start();
-        uploads = config.workDir().resolve("upgrade-uploads");
+        admin = LocalAdmin.start(dir, maxWar, withUpgrades ? upgrades : null);
+        uploads = LocalAdmin.uploads(dir);
     }
 
     private Socket open() throws IOException {
