@@ -63,7 +63,7 @@ class AdminUpgradeTest {
         start("100m", true);
         try (Socket s = open()) {
             sendHead(s, "/upgrade?war=shop.war", null, "Content-Length: " + 50 * MIB);
-            Thread sender = sendInBackground(s, 50 * MIB);
+            Thread sender = sendInBackground(s, 50 * MIB, false);
             RawAdmin.Response r = readResponse(s.getInputStream());
             assertEquals(401, r.status(), r.toString());
             assertEquals("Bearer", r.header("WWW-Authenticate"));
@@ -157,21 +157,7 @@ class AdminUpgradeTest {
         assertNoUploadFile();
         try (Socket s = open()) {
             sendHead(s, "/upgrade?war=shop.war", TOKEN, "Transfer-Encoding: chunked");
-            Thread sender = new Thread(() -> {
-                try {
-                    OutputStream out = s.getOutputStream();
-                    byte[] chunk = new byte[64 * 1024];
-                    for (int i = 0; i < 64; i++) {
-                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(chunk);
-                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                    out.flush();
-                } catch (IOException e) {
-                    // the node closed the connection: what this test expects
-                }
-            });
-            sender.start();
+            Thread sender = sendInBackground(s, 4 * MIB, true);
             RawAdmin.Response r = readResponse(s.getInputStream());
             assertEquals(413, r.status(), "a chunked body is cut once it passes the cap: " + r);
             sender.join(60_000);
@@ -378,14 +364,24 @@ class AdminUpgradeTest {
         s.getOutputStream().flush();
     }
 
-    /** Writes {@code size} zero bytes on another thread until done or the node closes the connection. */
-    private static Thread sendInBackground(Socket s, int size) {
+    /**
+     * Writes {@code size} zero bytes (in 64 KiB chunks of chunked encoding, or plain) on another thread
+     * until done or the node closes the connection.
+     */
+    private static Thread sendInBackground(Socket s, int size, boolean chunked) {
         Thread t = new Thread(() -> {
             try {
                 OutputStream out = s.getOutputStream();
                 byte[] chunk = new byte[64 * 1024];
                 for (int sent = 0; sent < size; sent += chunk.length) {
-                    out.write(chunk, 0, Math.min(chunk.length, size - sent));
+                    int n = Math.min(chunk.length, size - sent);
+                    if (chunked) {
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.write(chunk, 0, n);
+                    if (chunked) {
+                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
                 }
                 out.flush();
             } catch (IOException e) {

@@ -29,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class StatusPageUpgradeIT {
-    private static final String RECORD_VIOLATIONS = "window.__violations = [];"
-            + "document.addEventListener('securitypolicyviolation', e => window.__violations.push("
-            + "e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));";
-
     @TempDir
     Path dir;
 
@@ -58,7 +54,7 @@ class StatusPageUpgradeIT {
              DevToolsPage page = chromium.openPage()) {
             page.viewport(1100, 600);
             page.call("Page.enable", Map.of());
-            page.call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_VIOLATIONS));
+            page.call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", StatusPageCspIT.RECORD_VIOLATIONS));
             page.navigate("http://127.0.0.1:" + admin.port() + "/");
             awaitTrue(page, "the page polls", "document.getElementById('self').textContent === 't'");
             assertEquals(true, page.evaluate("document.getElementById('upgrade').hidden"), "no panel while idle");
