@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One whole admin request, read off the connection before any route sees it: method, path, query,
@@ -34,9 +35,8 @@ record AdminRequest(String method, String path, String query, HttpHeaders header
     }
 
     /** The decoded values of query parameter {@code name}, in order (none when absent). */
-    java.util.List<String> parameter(String name) {
-        return query == null ? java.util.List.of()
-                : new QueryStringDecoder("?" + query).parameters().getOrDefault(name, java.util.List.of());
+    List<String> parameter(String name) {
+        return query == null ? List.of() : new QueryStringDecoder("?" + query).parameters().getOrDefault(name, List.of());
     }
 
     String header(String name) {

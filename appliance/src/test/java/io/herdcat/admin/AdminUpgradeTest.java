@@ -186,6 +186,22 @@ class AdminUpgradeTest {
     }
 
     @Test
+    void anUploadWhoseClientLeavesMidBodyIsDeletedAndStartsNothing() throws Exception {
+        start("1m", true);
+        try (Socket s = open()) {
+            sendHead(s, "/upgrade?war=shop.war", TOKEN, "Content-Length: 100000");
+            s.getOutputStream().write(new byte[40_000]);
+            s.getOutputStream().flush();
+            await("the upload is being stored").atMost(Duration.ofSeconds(10)).until(() -> uploadFiles().size() == 1);
+        }
+        awaitNoUploadFile();
+        assertTrue(upgrades.started.isEmpty(), "nothing started");
+        byte[] war = war(1000);
+        await("the slot is free again").atMost(Duration.ofSeconds(20))
+                .until(() -> upload("/upgrade?war=shop.war", TOKEN, war).status() == 202);
+    }
+
+    @Test
     void aSecondUploadWhileOneIsReceivedGets409() throws Exception {
         start("1m", true);
         byte[] war = war(20_000);
