@@ -174,6 +174,8 @@ class AdminUpgradeTest {
             s.getOutputStream().write(new byte[1000]);
             s.getOutputStream().flush();
             await("the upload is being stored").atMost(Duration.ofSeconds(10)).until(() -> uploadFiles().size() == 1);
+            assertEquals(200, RawAdmin.get(admin.port(), "/health/live", "127.0.0.1").status(), "probes answered meanwhile");
+            assertEquals(200, RawAdmin.get(admin.port(), "/upgrade", "127.0.0.1").status());
             s.setSoTimeout(60_000);
             Instant stalled = Instant.now();
             int end = s.getInputStream().read();
