@@ -13,10 +13,13 @@ import java.util.concurrent.TimeUnit;
  * The deadlines of one admin connection, first in its pipeline: a request (head and body) must arrive
  * whole within {@code requestTimeout} of its first byte (or of the connection opening), however slowly
  * it trickles; a keep-alive connection with no request started is closed after {@code idleTimeout}.
- * Reports the connection's state to {@link AdminConnections}.
+ * A streamed body (a WAR upload, see {@link UpgradeUpload}) has no whole-request deadline: it is closed
+ * only when no byte arrives for its stall limit. A refused connection lingers a moment before it
+ * closes, so the client can read the refusal while it still sends. Reports the connection's state to
+ * {@link AdminConnections}.
  */
 final class AdminConnection extends ChannelDuplexHandler {
-    private enum State { IDLE, RECEIVING, ANSWERING }
+    private enum State { IDLE, RECEIVING, STREAMING, ANSWERING, LINGERING }
 
     private final AdminConnections connections;
     private final Duration requestTimeout;
@@ -24,6 +27,7 @@ final class AdminConnection extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private State state = State.RECEIVING;
     private boolean nextStarted;
+    private Duration stallLimit;
     private ScheduledFuture<?> deadline;
 
     AdminConnection(AdminConnections connections, Duration requestTimeout, Duration idleTimeout) {
@@ -52,6 +56,8 @@ final class AdminConnection extends ChannelDuplexHandler {
                 closeAfter(requestTimeout);
             } else if (state == State.ANSWERING) {
                 nextStarted = true;
+            } else if (state == State.STREAMING) {
+                closeAfter(stallLimit);
             }
         }
         context.fireChannelRead(msg);
@@ -63,6 +69,31 @@ final class AdminConnection extends ChannelDuplexHandler {
         nextStarted = false;
         cancel();
         connections.answering(ctx.channel());
+    }
+
+    /**
+     * The request's body streams from now on: the connection stays open as long as a byte arrives (or
+     * {@link #progress()} is reported) at least every {@code stall}, and is not closed to make room for
+     * newer connections.
+     */
+    void streaming(Duration stall) {
+        state = State.STREAMING;
+        stallLimit = stall;
+        connections.answering(ctx.channel());
+        closeAfter(stall);
+    }
+
+    /** The streamed body made progress without a byte arriving (it was being stored while reading paused). */
+    void progress() {
+        if (state == State.STREAMING) {
+            closeAfter(stallLimit);
+        }
+    }
+
+    /** The connection was refused and its response written: it closes after {@code linger}, whatever arrives. */
+    void lingering(Duration linger) {
+        state = State.LINGERING;
+        closeAfter(linger);
     }
 
     @Override

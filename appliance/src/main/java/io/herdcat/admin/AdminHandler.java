@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -51,7 +52,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         AdminRequest r = AdminRequest.of(request, (InetSocketAddress) ctx.channel().remoteAddress());
         boolean head = r.isHead();
-        AdminResponse refused = checkHost(request, r.path());
+        AdminResponse refused = checkHost(request, r.path(), hosts);
         if (refused != null) {
             respond(ctx, refused, head, true);
             return;
@@ -69,7 +70,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** A refusal when the Host header is missing (HTTP/1.1), repeated, or names a foreign host; else null. */
-    private AdminResponse checkHost(FullHttpRequest request, String path) {
+    static AdminResponse checkHost(HttpRequest request, String path, AllowedHosts hosts) {
         List<String> given = request.headers().getAll(HttpHeaderNames.HOST);
         if (given.size() > 1) {
             return AdminResponse.json(400, "{\"error\":\"more than one Host header\"}");
@@ -86,6 +87,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void respond(ChannelHandlerContext ctx, AdminResponse r, boolean head, boolean close) {
+        ctx.writeAndFlush(http(r, head, close)).addListener(f -> {
+            if (close || !f.isSuccess()) {
+                ctx.close();
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
+    }
+
+    /** {@code r} as an HTTP response, with the headers every admin response carries. */
+    static FullHttpResponse http(AdminResponse r, boolean head, boolean close) {
         byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -99,13 +111,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(response).addListener(f -> {
-            if (close || !f.isSuccess()) {
-                ctx.close();
-            } else {
-                ctx.channel().config().setAutoRead(true);
-            }
-        });
+        return response;
     }
 
     @Override

@@ -35,23 +35,28 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health} (readiness: 503 until every webapp is deployed and while stopping),
  * {@code GET /health/live} (liveness), {@code GET /health/front} (200 only on the node that runs the
  * cluster's HTTP front, for an outer load balancer or keepalived to follow it), {@code /metrics}, the
- * status page and the writes.
+ * status page, the writes, and the rolling upgrades ({@code POST /upgrade} with a WAR,
+ * {@code GET /upgrade}).
  *
  * <p>Probes must answer whatever other clients do, so the port runs on one non-blocking event loop
  * that no client can hold: a connection costs no thread while it sends its request, a request must
  * arrive whole within {@link #REQUEST_TIMEOUT}, an idle keep-alive connection goes after
  * {@link #IDLE_TIMEOUT}, and at most {@link #MAX_CONNECTIONS} are open (a newcomer beyond that closes
  * the one that has waited longest). Liveness is answered on the event loop; the other routes run on
- * two worker threads.
+ * two worker threads. The one exception to the whole-request rule is a WAR upload, which streams to
+ * disk (see {@link UpgradeUpload}): it is judged on its head, and from then on must only keep arriving.
  */
 public final class AdminServer {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** An upload's body must keep arriving: a connection that sends no byte of it for this long is closed. */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(10);
     static final int MAX_CONNECTIONS = 1024;
     private static final int MAX_HEAD = 8 * 1024;
     private static final int MAX_BODY = 4 * 1024;
     private static final int WORKERS = 2;
+    static final String NO_UPGRADES = "this node runs no cluster upgrades";
 
     private final NodeConfig config;
     private final NodeConfig.Endpoint endpoint;
@@ -59,9 +64,12 @@ public final class AdminServer {
     private final ClusterNode cluster;
     private final AdminWrites writes;
     private final AllowedHosts hosts;
+    private final UploadAdmission uploadAdmission;
+    private final UpgradeUploads uploads;
     private volatile Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> front = Optional::empty;
     private volatile Supplier<String> metrics;
     private volatile io.herdcat.vip.VipCounters frontMove;
+    private volatile io.herdcat.upgrade.Upgrades upgrades;
     private volatile boolean stopping;
     private EventLoopGroup loop;
     private ThreadPoolExecutor workers;
@@ -77,6 +85,8 @@ public final class AdminServer {
         this.cluster = cluster;
         this.writes = new AdminWrites(config.adminToken(), cluster);
         this.hosts = new AllowedHosts(HostName.get(), config.adminAllowedHosts());
+        this.uploadAdmission = new UploadAdmission(hosts, writes, () -> upgrades, config.upgradeMaxWar());
+        this.uploads = new UpgradeUploads(config.workDir(), () -> upgrades);
     }
 
     /** Where /metrics gets its Prometheus text (the node's meters); until set, /metrics is 404. */
@@ -87,6 +97,11 @@ public final class AdminServer {
     /** Where /status finds the HTTP front's state while this node runs it. */
     public void front(Supplier<Optional<io.herdcat.dispatcher.DispatcherSnapshot>> snapshot) {
         this.front = snapshot;
+    }
+
+    /** The cluster's rolling upgrades, for {@code POST /upgrade} and {@code GET /upgrade}; until set, both answer 503. */
+    public void upgrades(io.herdcat.upgrade.Upgrades upgrades) {
+        this.upgrades = upgrades;
     }
 
     /** The failures of the commands and hooks that move the front, for /status. */
@@ -124,6 +139,7 @@ public final class AdminServer {
                         AdminConnection connection = new AdminConnection(connections, REQUEST_TIMEOUT, IDLE_TIMEOUT);
                         ch.pipeline().addLast(connection,
                                 new HttpServerCodec(4096, MAX_HEAD, MAX_BODY),
+                                new UpgradeUpload(connection, uploadAdmission, uploads, config.upgradeMaxWar()),
                                 new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_BODY),
                                 new AdminHandler(connection, hosts, workers, AdminServer.this::route));
@@ -160,6 +176,7 @@ public final class AdminServer {
         if (workers != null) {
             workers.shutdownNow();
         }
+        uploads.stop();
     }
 
     /** Answers one whole request (on a worker thread). */
@@ -167,9 +184,7 @@ public final class AdminServer {
         try {
             String path = r.path();
             if ("POST".equals(r.method())) {
-                AdminWrites.Result w = writes.handle(r);
-                AdminResponse response = AdminResponse.json(w.status(), JsonWriter.write(w.body()));
-                return w.challenge() ? response.with("WWW-Authenticate", "Bearer") : response;
+                return writes.handle(r).response();
             }
             if (!"GET".equals(r.method()) && !r.isHead()) {
                 return AdminResponse.json(405, "{\"error\":\"method not allowed\"}").with("Allow", "GET, HEAD, POST");
@@ -184,6 +199,7 @@ public final class AdminServer {
                 case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}")
                         : AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
                 case "/health/front" -> frontHealth();
+                case UpgradeUpload.PATH -> upgradeStatus();
                 case "/" -> StatusPage.response();
                 case "/metrics" -> {
                     Supplier<String> m = metrics;
@@ -215,6 +231,12 @@ public final class AdminServer {
         return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
     }
 
+    private AdminResponse upgradeStatus() {
+        io.herdcat.upgrade.Upgrades u = upgrades;
+        return u == null ? UpgradeUploads.error(503, NO_UPGRADES)
+                : AdminResponse.json(200, JsonWriter.write(UpgradeJson.upgrade(u.status(), System.currentTimeMillis())));
+    }
+
     private Map<String, Object> statusDocument(NodeStatus s) {
         Instant now = Instant.now();
         Map<String, Object> doc = new java.util.LinkedHashMap<>();
@@ -232,6 +254,10 @@ public final class AdminServer {
         io.herdcat.vip.VipCounters moves = frontMove;
         if (moves != null) {
             doc.put("frontMove", FrontMoveJson.frontMove(config.frontMove(), moves));
+        }
+        io.herdcat.upgrade.Upgrades u = upgrades;
+        if (u != null) {
+            doc.put("upgrade", UpgradeJson.upgrade(u.status(), now.toEpochMilli()));
         }
         return doc;
     }

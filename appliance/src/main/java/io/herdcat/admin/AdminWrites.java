@@ -37,6 +37,12 @@ final class AdminWrites {
         Result challenging() {
             return new Result(status, body, true);
         }
+
+        /** As the admin API answers it: JSON, with the challenge header when it has one. */
+        AdminResponse response() {
+            AdminResponse r = AdminResponse.json(status, JsonWriter.write(body));
+            return challenge ? r.with("WWW-Authenticate", "Bearer") : r;
+        }
     }
 
     AdminWrites(String token, ClusterNode cluster) {
@@ -45,12 +51,9 @@ final class AdminWrites {
     }
 
     Result handle(AdminRequest exchange) {
-        if (token == null) {
-            return Result.of(403, "error", "writes are disabled: set admin.token.file on this node");
-        }
-        if (!tokenGiven(exchange)) {
-            LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.path(), exchange.remote());
-            return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)").challenging();
+        Result refused = authorize(exchange);
+        if (refused != null) {
+            return refused;
         }
         if ("/counters/reset".equals(exchange.path()) && cluster != null) {
             return resetCounters(exchange);
@@ -90,6 +93,21 @@ final class AdminWrites {
         Result ok = Result.of(202, "node", node);
         ok.body().put(m.group(2), value);
         return ok;
+    }
+
+    /**
+     * Null when {@code exchange} may write; else the refusal: 403 when this node takes no writes (no
+     * token file), 401 (logged) when the token is missing or wrong.
+     */
+    Result authorize(AdminRequest exchange) {
+        if (token == null) {
+            return Result.of(403, "error", "writes are disabled: set admin.token.file on this node");
+        }
+        if (!tokenGiven(exchange)) {
+            LOG.warn("Admin write {} from {} refused: missing or wrong token", exchange.path(), exchange.remote());
+            return Result.of(401, "error", "missing or wrong admin token (Authorization: Bearer TOKEN)").challenging();
+        }
+        return null;
     }
 
     /** The front's counters live on the node that runs it: the request goes there. */

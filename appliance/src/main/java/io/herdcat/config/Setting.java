@@ -42,6 +42,8 @@ public enum Setting {
     ADMIN_ALLOWED_HOSTS("admin.allowed.hosts", "NAME,...", null,
             "Host names the admin API answers to besides this host's own names and addresses (a name behind "
                     + "a proxy, or *.example.net for its subdomains); requests naming any other host get 421."),
+    UPGRADE_MAX_WAR("upgrade.max.war", "BYTES", "512m",
+            "Largest WAR POST /upgrade accepts (413 beyond); the upload streams to work.dir/upgrade-uploads."),
     PORT_OFFSET("port.offset", "N", "0",
             "Added to every node port (HTTP, AJP, admin, Tribes, JGroups) so several nodes run on one host."),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "DURATION", "30s",

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(DumpOutputOnFailure.class)
 class StatusPageCspIT {
     /** Collects the page's CSP violations from before its first script runs. */
-    private static final String RECORD_VIOLATIONS = "window.__violations = [];"
+    static final String RECORD_VIOLATIONS = "window.__violations = [];"
             + "document.addEventListener('securitypolicyviolation', e => window.__violations.push("
             + "e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));";
 

@@ -226,6 +226,16 @@ class NodeConfigTest {
     }
 
     @Test
+    void upgradeMaxWarDefaultsTo512MibAndTakesSizes() {
+        assertEquals(512L << 20, config(flags(), Map.of()).upgradeMaxWar());
+        assertEquals(2L << 30, config(flags(Setting.UPGRADE_MAX_WAR, "2g"), Map.of()).upgradeMaxWar());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.UPGRADE_MAX_WAR, "0"), Map.of()));
+        assertTrue(e.getMessage().startsWith("upgrade.max.war (flag --upgrade-max-war): 0 bytes is out of range"),
+                e.getMessage());
+    }
+
+    @Test
     void slowClientLimitsDefaultToModReqtimeoutsAndParse() throws IOException {
         NodeConfig.ClientLimits d = config(flags(), Map.of()).frontSettings().clients();
         assertEquals(NodeConfig.ClientLimits.defaults(), d);
