@@ -112,7 +112,7 @@ final class NodeLauncher {
                     node.start();
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
                 }, node::stop)
-                .add(Phase.SERVE, "take part in rolling upgrades", () -> { }, left -> upgrades.close())
+                .add(Phase.SERVE, "take part in rolling upgrades", () -> admin.upgrades(upgrades), left -> upgrades.close())
                 .add(Phase.SERVE, "serve metrics", () -> {
                     metrics.start();
                     admin.metrics(metrics::scrape);

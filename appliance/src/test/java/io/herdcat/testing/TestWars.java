@@ -51,7 +51,7 @@ public final class TestWars {
                     + " catch (IllegalArgumentException e) { out.print(\"refused\"); } %>\n");
             add(zip, "counter.jsp", "<%@ page contentType=\"text/plain\" %><% Integer n = (Integer)"
                     + " session.getAttribute(\"n\"); n = n == null ? 1 : n + 1; session.setAttribute(\"n\", n); %>"
-                    + "n=<%= n %> version=" + label + "\n");
+                    + "n=<%= n %> version=" + label + " node=<%= System.getProperty(\"herdcat.node\") %> new=<%= session.isNew() %>\n");
             add(zip, "health.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
                     + (label.contains("broken") ? " response.setStatus(500); %>broken" : " %>healthy") + " " + label + "\n");
             add(zip, "WEB-INF/web.xml", """
