@@ -112,7 +112,10 @@ final class NodeLauncher {
                     node.start();
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
                 }, node::stop)
-                .add(Phase.SERVE, "take part in rolling upgrades", () -> admin.upgrades(upgrades), left -> upgrades.close())
+                .add(Phase.SERVE, "take part in rolling upgrades", () -> {
+                    admin.upgrades(upgrades);
+                    cluster.addListener(upgrades);
+                }, left -> upgrades.close())
                 .add(Phase.SERVE, "serve metrics", () -> {
                     metrics.start();
                     admin.metrics(metrics::scrape);

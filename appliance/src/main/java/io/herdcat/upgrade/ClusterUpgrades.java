@@ -1,6 +1,8 @@
 package io.herdcat.upgrade;
 
+import io.herdcat.cluster.ClusterListener;
 import io.herdcat.cluster.ClusterMembership;
+import io.herdcat.cluster.ClusterView;
 import io.herdcat.node.TomcatNode;
 import io.herdcat.upgrade.UpgradeStatus.State;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -16,9 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Rolling upgrades on this node: its {@link UpgradeAgent}, which every node runs, and — when an upload
  * is accepted here — the {@link RollingUpgrade} it coordinates. One upgrade at a time cluster-wide: an
- * upgrade that any node has announced as running refuses the next with 409.
+ * upgrade that any node has announced as running refuses the next with 409. When the coordinator of a
+ * running upgrade leaves the cluster, the first member of the new view takes the coordination over
+ * (every node staged the WAR and heard every step), so the upgrade ends, one way or the other.
  */
-public final class ClusterUpgrades implements Upgrades, AutoCloseable {
+public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterUpgrades.class);
     /** How long a freshly deployed webapp has to answer its health check. */
     private static final Duration HEALTH_WITHIN = Duration.ofSeconds(15);
@@ -82,6 +87,36 @@ public final class ClusterUpgrades implements Upgrades, AutoCloseable {
         t.setDaemon(true);
         t.start();
         return upgrade.status();
+    }
+
+    @Override
+    public void clusterChanged(ClusterView view) {
+        UpgradeStatus last = agent.latest();
+        RollingUpgrade mine = coordinating;
+        if (!last.running() || mine != null && mine.status().id().equals(last.id())
+                || view.memberNames().contains(last.coordinator()) || view.memberNames().isEmpty()
+                || !self.equals(view.memberNames().get(0))) {
+            return;
+        }
+        UpgradeMessage.Begin begin = agent.begun(last.id());
+        if (begin == null) {
+            LOG.warn("{}: upgrade {} lost its coordinator {}, but its WAR is not staged here; it cannot go on",
+                    self, last.id(), last.coordinator());
+            return;
+        }
+        synchronized (this) {
+            if (coordinating != null && coordinating.status().id().equals(last.id())) {
+                return;
+            }
+            RollingUpgrade resumed = new RollingUpgrade(last, begin, new HashSet<>(view.memberNames()), membership,
+                    channel, drainTimeout);
+            coordinating = resumed;
+            LOG.info("{}: upgrade {}: coordinator {} left the cluster; this node takes the upgrade over", self,
+                    last.id(), last.coordinator());
+            Thread t = new Thread(resumed, "herdcat-upgrade-" + last.id());
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     @Override

@@ -61,8 +61,12 @@ final class RollingUpgrade implements Runnable {
     private final Duration drainTimeout;
     private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
     private final Map<String, NodeProgress> progress = new LinkedHashMap<>();
-    private final long startedAt = System.currentTimeMillis();
     private volatile UpgradeStatus status;
+    /** Set when this coordinator took over from one that left: whose steps are taken again, and why. */
+    private final String tookOverFrom;
+    /** Nodes a coordinator that left had disabled or stopped: they get {@code active} back. */
+    private final java.util.Set<String> leftMidStep = new java.util.HashSet<>();
+    private final long startedAt;
 
     RollingUpgrade(String id, WarFile war, Path file, String healthPath, ClusterMembership membership,
                    UpgradeChannel channel, Duration drainTimeout, List<String> plan) {
@@ -73,10 +77,45 @@ final class RollingUpgrade implements Runnable {
         this.membership = membership;
         this.channel = channel;
         this.drainTimeout = drainTimeout;
+        this.tookOverFrom = null;
+        this.startedAt = System.currentTimeMillis();
         for (String node : plan) {
             progress.put(node, new NodeProgress(node, Step.WAITING, 0, ""));
         }
         this.status = status(State.RUNNING, "staging " + war.fileName() + " on every node", 0);
+    }
+
+    /**
+     * Takes over {@code last}, whose coordinator left the cluster, on a node that staged its WAR
+     * ({@code begin}): the nodes done stay done, a node the coordinator left in the middle of its steps
+     * is taken through them again (its agent deploys only what is not deployed yet), the nodes that
+     * left are passed over. An upgrade that was going back goes on going back.
+     */
+    RollingUpgrade(UpgradeStatus last, UpgradeMessage.Begin begin, java.util.Set<String> members,
+                   ClusterMembership membership, UpgradeChannel channel, Duration drainTimeout) {
+        this.id = last.id();
+        this.war = new WarFile(begin.fileName(), last.contextPath(), begin.size(), begin.sha256(), 0);
+        this.file = null;
+        this.healthPath = begin.healthPath();
+        this.membership = membership;
+        this.channel = channel;
+        this.drainTimeout = drainTimeout;
+        this.tookOverFrom = last.coordinator();
+        this.startedAt = last.startedAt();
+        for (NodeProgress n : last.nodes()) {
+            if (!members.contains(n.node())) {
+                progress.put(n.node(), new NodeProgress(n.node(), Step.FAILED, System.currentTimeMillis(),
+                        "left the cluster during the upgrade"));
+            } else if (n.step() == Step.DONE || n.step() == Step.ROLLED_BACK || n.step() == Step.FAILED) {
+                progress.put(n.node(), n);
+            } else {
+                if (n.step().compareTo(Step.STAGED) > 0) {
+                    leftMidStep.add(n.node());
+                }
+                progress.put(n.node(), new NodeProgress(n.node(), Step.WAITING, 0, ""));
+            }
+        }
+        this.status = status(State.RUNNING, "took over from " + tookOverFrom + ", which left the cluster", 0);
     }
 
     /**
@@ -113,21 +152,41 @@ final class RollingUpgrade implements Runnable {
     public void run() {
         publish();
         try {
-            String notStaged = stage();
-            if (notStaged != null) {
-                finish(State.FAILED, notStaged + "; no node was touched");
-                return;
-            }
-            List<String> done = new ArrayList<>();
-            for (String node : List.copyOf(progress.keySet())) {
-                Optional<String> failed = upgrade(node);
-                if (failed.isPresent()) {
-                    goBack(done, node, failed.get());
+            if (tookOverFrom == null) {
+                String notStaged = stage();
+                if (notStaged != null) {
+                    finish(State.FAILED, notStaged + "; no node was touched");
                     return;
                 }
-                done.add(node);
             }
-            finish(State.DONE, "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")");
+            List<String> done = new ArrayList<>();
+            Optional<NodeProgress> wentBack = progress.values().stream()
+                    .filter(n -> n.step() == Step.ROLLED_BACK || n.step() == Step.FAILED && !n.detail().startsWith("left"))
+                    .findFirst();
+            if (wentBack.isPresent()) {
+                progress.values().stream().filter(n -> n.step() == Step.DONE).forEach(n -> done.add(n.node()));
+                goBack(done, wentBack.get().node(), wentBack.get().node() + ": " + wentBack.get().detail());
+                return;
+            }
+            List<String> left = new ArrayList<>();
+            for (NodeProgress n : List.copyOf(progress.values())) {
+                if (n.step() == Step.DONE) {
+                    done.add(n.node());
+                    continue;
+                }
+                if (n.step() == Step.FAILED) {
+                    left.add(n.node());
+                    continue;
+                }
+                Optional<String> failed = upgrade(n.node());
+                if (failed.isPresent()) {
+                    goBack(done, n.node(), failed.get());
+                    return;
+                }
+                done.add(n.node());
+            }
+            finish(State.DONE, "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")"
+                    + (left.isEmpty() ? "" : "; " + String.join(", ", left) + " left the cluster during the upgrade"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             finish(State.FAILED, "the coordinator stopped during the upgrade");
@@ -136,7 +195,9 @@ final class RollingUpgrade implements Runnable {
             finish(State.FAILED, "the coordinator failed: " + e.getMessage());
         } finally {
             try {
-                Files.deleteIfExists(file);
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
                 LOG.debug("{}: could not remove {}: {}", channel.self(), file, e.toString());
             }
@@ -145,7 +206,7 @@ final class RollingUpgrade implements Runnable {
 
     /** Sends the WAR to every node; null when every planned node staged it, else why not. */
     private String stage() throws IOException, InterruptedException {
-        channel.send(null, new Begin(id, war.fileName(), war.sha256(), war.size()));
+        channel.send(null, new Begin(id, war.fileName(), war.sha256(), war.size(), healthPath));
         try (InputStream in = Files.newInputStream(file)) {
             long offset = 0;
             for (byte[] chunk; (chunk = in.readNBytes(CHUNK)).length > 0; offset += chunk.length) {
@@ -182,7 +243,7 @@ final class RollingUpgrade implements Runnable {
 
     /** Takes one node through its steps; the reason it failed (it went back by itself), or empty. */
     private Optional<String> upgrade(String node) throws InterruptedException {
-        Activation before = activation(node).orElse(Activation.ACTIVE);
+        Activation before = leftMidStep.contains(node) ? Activation.ACTIVE : activation(node).orElse(Activation.ACTIVE);
         message("upgrading " + node);
         step(node, Step.DISABLING, "");
         setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
@@ -222,9 +283,12 @@ final class RollingUpgrade implements Runnable {
                 stuck.add(node);
             }
         }
-        List<String> untouched = new ArrayList<>(progress.keySet());
-        untouched.removeAll(done);
-        untouched.remove(failedNode);
+        List<String> untouched = new ArrayList<>();
+        for (NodeProgress n : progress.values()) {
+            if (n.step() == Step.WAITING || n.step() == Step.STAGED) {
+                untouched.add(n.node());
+            }
+        }
         String others = untouched.isEmpty() ? "" : "; " + String.join(", ", untouched) + " never touched";
         NodeProgress failed = progress.get(failedNode);
         if (stuck.isEmpty() && failed.step() == Step.ROLLED_BACK) {

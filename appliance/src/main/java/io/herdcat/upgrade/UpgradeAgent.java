@@ -50,11 +50,20 @@ final class UpgradeAgent implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             new io.netty.util.concurrent.DefaultThreadFactory("herdcat-upgrade-agent", true));
     private volatile UpgradeStatus latest = UpgradeStatus.idle();
+    /** The last upgrade whose WAR this node staged, for a node that takes the coordination over. */
+    private volatile Begin lastStaged;
     private Receiving receiving;
 
     /** The WAR arriving for upgrade {@code id}. */
-    private record Receiving(String id, String coordinator, String fileName, String sha256, long size, Path part,
-                             OutputStream out, MessageDigest digest, long[] written) {
+    private record Receiving(Begin begin, String coordinator, Path part, OutputStream out, MessageDigest digest,
+                             long[] written) {
+        String id() {
+            return begin.id();
+        }
+
+        long size() {
+            return begin.size();
+        }
     }
 
     UpgradeAgent(String self, TomcatNode tomcat, Path staging, Duration drainTimeout, HealthCheck health,
@@ -69,6 +78,12 @@ final class UpgradeAgent implements AutoCloseable {
 
     UpgradeStatus latest() {
         return latest;
+    }
+
+    /** What upgrade {@code id} is rolling, when this node staged its WAR whole; else null. */
+    Begin begun(String id) {
+        Begin b = lastStaged;
+        return b != null && b.id().equals(id) ? b : null;
     }
 
     /** Takes a message for the agent (any thread); false when it is not one. */
@@ -118,7 +133,7 @@ final class UpgradeAgent implements AutoCloseable {
             Path part = staging.resolve(b.id() + ".part");
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             OutputStream out = new DigestOutputStream(Files.newOutputStream(part), digest);
-            receiving = new Receiving(b.id(), from, b.fileName(), b.sha256(), b.size(), part, out, digest, new long[1]);
+            receiving = new Receiving(b, from, part, out, digest, new long[1]);
         } catch (IOException | NoSuchAlgorithmException e) {
             channel.send(from, new Staged(b.id(), self, false, "cannot stage the WAR: " + e, ""));
         }
@@ -150,15 +165,16 @@ final class UpgradeAgent implements AutoCloseable {
         try {
             r.out().close();
             String sha = HexFormat.of().formatHex(r.digest().digest());
-            if (r.written()[0] != r.size() || !sha.equals(r.sha256())) {
+            if (r.written()[0] != r.size() || !sha.equals(r.begin().sha256())) {
                 Files.deleteIfExists(r.part());
                 channel.send(r.coordinator(), new Staged(r.id(), self, false, "the staged WAR differs from the upload ("
                         + r.written()[0] + " of " + r.size() + " bytes)", ""));
                 return;
             }
             Files.move(r.part(), staged(r.id()), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(staging.resolve(r.id() + ".name"), r.fileName());
-            LOG.info("{}: upgrade {}: {} staged ({} bytes)", self, r.id(), r.fileName(), r.size());
+            Files.writeString(staging.resolve(r.id() + ".name"), r.begin().fileName());
+            lastStaged = r.begin();
+            LOG.info("{}: upgrade {}: {} staged ({} bytes)", self, r.id(), r.begin().fileName(), r.size());
             channel.send(r.coordinator(), new Staged(r.id(), self, true, "", webappsFolder()));
         } catch (IOException ex) {
             channel.send(r.coordinator(), new Staged(r.id(), self, false, "cannot stage the WAR: " + ex, ""));
@@ -178,15 +194,22 @@ final class UpgradeAgent implements AutoCloseable {
         Path previous = staging.resolve(d.id() + ".previous");
         channel.send(from, new Progress(d.id(), self, Step.DRAINING));
         drain();
+        Path none = staging.resolve(d.id() + ".none");
         try {
-            if (Files.exists(current)) {
+            // asked twice (a new coordinator took over): what it replaced the first time stays what it goes back to
+            boolean first = !Files.exists(previous) && !Files.exists(none);
+            if (first && Files.exists(current)) {
                 Files.copy(current, previous, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.deleteIfExists(previous);
+            } else if (first) {
+                Files.writeString(none, "");
             }
             channel.send(from, new Progress(d.id(), self, Step.DEPLOYING));
-            LOG.info("{}: upgrade {}: deploying {}", self, d.id(), fileName);
-            deployer.install(staged(d.id()), fileName, DEPLOY_TIMEOUT);
+            if (Files.exists(current) && WarFile.sha256(current).equals(WarFile.sha256(staged(d.id())))) {
+                LOG.info("{}: upgrade {}: {} is deployed already", self, d.id(), fileName);
+            } else {
+                LOG.info("{}: upgrade {}: deploying {}", self, d.id(), fileName);
+                deployer.install(staged(d.id()), fileName, DEPLOY_TIMEOUT);
+            }
             channel.send(from, new Progress(d.id(), self, Step.CHECKING));
             String unhealthy = health.check(WarFile.contextPath(fileName), d.healthPath());
             if (unhealthy == null) {
@@ -278,7 +301,7 @@ final class UpgradeAgent implements AutoCloseable {
 
     /** Removes what upgrade {@code id} staged here, once it has ended. */
     private void forget(String id) {
-        for (String suffix : new String[] {".war", ".previous", ".name", ".part"}) {
+        for (String suffix : new String[] {".war", ".previous", ".none", ".name", ".part"}) {
             try {
                 Files.deleteIfExists(staging.resolve(id + suffix));
             } catch (IOException e) {

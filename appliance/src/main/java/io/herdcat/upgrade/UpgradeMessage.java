@@ -25,7 +25,8 @@ sealed interface UpgradeMessage {
 
     void write(DataOutputStream out) throws IOException;
 
-    record Begin(String id, String fileName, String sha256, long size) implements UpgradeMessage {
+    /** The WAR that follows, and the health path every node is checked on (a new coordinator needs it). */
+    record Begin(String id, String fileName, String sha256, long size, String healthPath) implements UpgradeMessage {
         public String kind() {
             return "begin";
         }
@@ -35,6 +36,7 @@ sealed interface UpgradeMessage {
             out.writeUTF(fileName);
             out.writeUTF(sha256);
             out.writeLong(size);
+            out.writeUTF(healthPath);
         }
     }
 
@@ -172,7 +174,7 @@ sealed interface UpgradeMessage {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         String kind = in.readUTF();
         return switch (kind) {
-            case "begin" -> new Begin(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong());
+            case "begin" -> new Begin(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readUTF());
             case "chunk" -> {
                 String id = in.readUTF();
                 long offset = in.readLong();

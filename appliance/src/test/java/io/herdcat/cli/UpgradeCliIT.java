@@ -204,25 +204,6 @@ class UpgradeCliIT {
         }
     }
 
-    @Test
-    void connectionLostWhileWaitingIsRetriedFor30SecondsThenTheStateIsUnknown() throws Exception {
-        war("shop.war", 1000);
-        List<String> done = RecordedUpgrades.json(RecordedUpgrades.DONE);
-        List<String> running = new ArrayList<>(done.subList(0, done.size() - 1));
-        FakeUpgradeApi api = new FakeUpgradeApi(TOKEN, running).closeAfterPolls(3);
-        String url = api.url();
-        CliRun run = CliRun.herdcat(dir, Map.of(), List.of(), Duration.ofSeconds(90), "upgrade", "shop.war",
-                "--admin", url, "--token-file", tokenFile.toString());
-
-        assertEquals(1, run.code(), run::toString);
-        assertEquals(1, run.errLines().size(), run::toString);
-        assertTrue(run.err().startsWith("herdcat: upgrade shop.war: no answer from " + url + " for 30 s (cannot reach"
-                + " the admin API at " + url + " "), run::toString);
-        assertTrue(run.err().endsWith("the state of upgrade u-7f3a is unknown: see herdcat upgrade-status (or GET"
-                + " /upgrade)\n"), run::toString);
-        assertTrue(run.out().contains("web2 disabling\n"), run::toString);
-    }
-
     private CliRun upgrade(FakeUpgradeApi api, String file, String... more) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("upgrade", file, "--admin", api.url(), "--token-file",
                 tokenFile.toString()));

@@ -27,7 +27,7 @@ class UpgradeMessageTest {
     @Test
     void everyMessageReadsBackAsWritten() throws IOException {
         List<UpgradeMessage> all = List.of(
-                new UpgradeMessage.Begin("u1", "shop.war", "ab12", 1234),
+                new UpgradeMessage.Begin("u1", "shop.war", "ab12", 1234, "/health"),
                 new UpgradeMessage.End("u1"),
                 new UpgradeMessage.Staged("u1", "web1", false, "disk full", "host:/srv/webapps"),
                 new UpgradeMessage.Deploy("u1", "health"),
