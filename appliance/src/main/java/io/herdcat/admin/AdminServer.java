@@ -183,6 +183,9 @@ public final class AdminServer {
     private AdminResponse route(AdminRequest r) {
         try {
             String path = r.path();
+            if ("POST".equals(r.method()) && "/restart".equals(path)) {
+                return rollingRestart(r);
+            }
             if ("POST".equals(r.method())) {
                 return writes.handle(r).response();
             }
@@ -229,6 +232,24 @@ public final class AdminServer {
             cluster.view().frontBlocked().ifPresent(reason -> doc.put("reason", reason));
         }
         return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
+    }
+
+    /** {@code POST /restart}: a rolling restart of the cluster, token required; 202 with its status. */
+    private AdminResponse rollingRestart(AdminRequest r) {
+        AdminWrites.Result refused = writes.authorize(r);
+        if (refused != null) {
+            AdminResponse response = AdminResponse.json(refused.status(), JsonWriter.write(refused.body()));
+            return refused.challenge() ? response.with("WWW-Authenticate", "Bearer") : response;
+        }
+        io.herdcat.upgrade.Upgrades u = upgrades;
+        if (u == null) {
+            return UpgradeUploads.error(503, NO_UPGRADES);
+        }
+        try {
+            return AdminResponse.json(202, JsonWriter.write(UpgradeJson.upgrade(u.restart(), System.currentTimeMillis())));
+        } catch (io.herdcat.upgrade.Upgrades.UpgradeRefused e) {
+            return UpgradeUploads.error(e.status(), e.getMessage());
+        }
     }
 
     private AdminResponse upgradeStatus() {

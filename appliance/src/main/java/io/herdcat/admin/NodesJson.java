@@ -52,6 +52,7 @@ final class NodesJson {
             m.put("sessions", sessions.get(r.name()));
             m.put("version", r.herdcatVersion());
             m.put("tomcatVersion", r.tomcatVersion());
+            m.put("replicationFormat", r.replicationFormat());
             m.put("webapps", r.webapps().stream()
                     .map(w -> w.version().isEmpty() ? w.name() : w.name() + "##" + w.version()).toList());
             m.put("startedAt", r.startedAt().toString());

@@ -21,6 +21,7 @@ import picocli.CommandLine.ParseResult;
 final class UpgradeCommands {
     static final String UPGRADE = "upgrade";
     static final String UPGRADE_STATUS = "upgrade-status";
+    static final String ROLLING_RESTART = "rolling-restart";
     private static final String WAR_SUFFIX = ".war";
 
     private UpgradeCommands() {
@@ -45,11 +46,21 @@ final class UpgradeCommands {
                 "Exit codes: 0 shown, 1 the admin API could not be reached or refused (one line says why), "
                         + "2 usage mistake.");
         status.addOption(OptionSpec.builder("--json").description("Print the raw /upgrade JSON instead.").build());
-        return List.of(upgrade, status);
+        CommandSpec restart = AdminCommands.command(ROLLING_RESTART,
+                "Restarts every node one at a time (disable, drain, stop; its supervisor starts it again on the jar "
+                        + "installed; enable once ready), the node asked last, and shows the progress. Refused when "
+                        + "this jar could not exchange sessions with the running nodes, unless --force.",
+                "Exit codes: 0 every node restarted, 1 a node did not come back, the restart was refused (one line "
+                        + "says why) or the admin API could not be reached, 2 usage mistake.");
+        restart.addOption(OptionSpec.builder("--force").description("Restart even when the nodes restarted onto this "
+                + "jar would not exchange sessions with the others (another Tomcat or replication format).").build());
+        restart.addOption(OptionSpec.builder("--no-wait").description(
+                "Return once the restart has started; follow it with upgrade-status.").build());
+        return List.of(upgrade, status, restart);
     }
 
     static boolean handles(String name) {
-        return UPGRADE.equals(name) || UPGRADE_STATUS.equals(name);
+        return UPGRADE.equals(name) || UPGRADE_STATUS.equals(name) || ROLLING_RESTART.equals(name);
     }
 
     /** The WAR named on the command line, checked before anything is sent. */
@@ -83,6 +94,17 @@ final class UpgradeCommands {
             status(client, sub.hasMatchedOption("--json"), out);
             return;
         }
+        if (ROLLING_RESTART.equals(sub.commandSpec().name())) {
+            if (!sub.hasMatchedOption("--force")) {
+                SessionCompatibility.check(client.getObject("/status"));
+            }
+            UpgradeSnapshot started = UpgradeSnapshot.of(client.post("/restart", ""));
+            out.println("rolling restart " + started.id() + " started: " + String.join(", ",
+                    started.nodes().stream().map(UpgradeSnapshot.Node::name).toList()) + ", coordinator "
+                    + started.coordinator());
+            follow(sub, started, client, where, out, terminal);
+            return;
+        }
         String name = war.getFileName().toString();
         String health = sub.matchedOptionValue("--health-path", null);
         String query = "?war=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
@@ -93,6 +115,12 @@ final class UpgradeCommands {
         out.println("upgrade " + started.id() + " started: " + name + " on " + started.nodes().size() + " nodes ("
                 + String.join(", ", started.nodes().stream().map(UpgradeSnapshot.Node::name).toList())
                 + "), coordinator " + started.coordinator());
+        follow(sub, started, client, where, out, terminal);
+    }
+
+    /** Shows the progress until the roll ends (unless --no-wait); fails unless every node is done. */
+    private static void follow(ParseResult sub, UpgradeSnapshot started, AdminClient client, String where,
+                               PrintStream out, boolean terminal) throws AdminCallException {
         if (sub.hasMatchedOption("--no-wait")) {
             out.println("follow it with: herdcat upgrade-status");
             out.flush();

@@ -70,6 +70,18 @@ final class UpgradeWatch {
                     }
                     continue;
                 }
+                if (next.id().isEmpty()) {
+                    // a node that has just (re)started has not heard of the upgrade yet: like no answer
+                    long now = nanoTime.getAsLong();
+                    if (!lost) {
+                        lost = true;
+                        lostSince = now;
+                    } else if (now - lostSince >= PATIENCE.toNanos()) {
+                        throw new AdminCallException(where + " has known of no upgrade for " + PATIENCE.toSeconds()
+                                + " s; " + unknown(s.id()));
+                    }
+                    continue;
+                }
                 lost = false;
                 if (!next.id().equals(s.id())) {
                     throw new AdminCallException("the cluster now reports upgrade '" + next.id() + "', not "

@@ -85,22 +85,11 @@ final class DemoLauncher {
         }
 
         ShutdownSignal shutdown = new ShutdownSignal().onSignals();
-        List<Process> nodes = new ArrayList<>();
+        List<Process> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
         int[] exitCode = {Main.OK};
         for (Map<Setting, String> f : nodeFlags) {
-            Process p = start(f);
-            String name = f.get(Setting.NAME);
-            nodes.add(p);
-            p.onExit().thenRun(() -> {
-                if (p.exitValue() == Main.BAD_CONFIG) {
-                    exitCode[0] = Main.BAD_CONFIG;
-                    shutdown.trigger(name + " refused its configuration");
-                } else if (nodes.stream().noneMatch(Process::isAlive)) {
-                    shutdown.trigger("no node is left");
-                } else if (!stopping) {
-                    out.println("demo | " + name + " exited (code " + p.exitValue() + "); the other node carries on");
-                }
-            });
+            nodes.add(null);
+            supervise(nodes.size() - 1, f, nodes, shutdown, exitCode);
         }
         Thread banner = new Thread(() -> printBannerWhenReady(nodeFlags, nodes), "demo-banner");
         banner.setDaemon(true);
@@ -116,6 +105,30 @@ final class DemoLauncher {
         stopAll(nodes);
         deleteQuietly(runDir);
         return exitCode[0];
+    }
+
+    /**
+     * Starts node {@code i} and watches it: started again when it stops for a rolling restart (exit
+     * {@link Main#RESTART}), as systemd would; otherwise the other node carries on, or the demo ends.
+     */
+    private void supervise(int i, Map<Setting, String> flags, List<Process> nodes, ShutdownSignal shutdown,
+                           int[] exitCode) {
+        Process p = start(flags);
+        String name = flags.get(Setting.NAME);
+        nodes.set(i, p);
+        p.onExit().thenRun(() -> {
+            if (p.exitValue() == Main.RESTART && !stopping) {
+                out.println("demo | " + name + " stopped for a rolling restart; starting it again");
+                supervise(i, flags, nodes, shutdown, exitCode);
+            } else if (p.exitValue() == Main.BAD_CONFIG) {
+                exitCode[0] = Main.BAD_CONFIG;
+                shutdown.trigger(name + " refused its configuration");
+            } else if (nodes.stream().noneMatch(Process::isAlive)) {
+                shutdown.trigger("no node is left");
+            } else if (!stopping) {
+                out.println("demo | " + name + " exited (code " + p.exitValue() + "); the other node carries on");
+            }
+        });
     }
 
     private NodeConfig checked(Map<Setting, String> nodeFlags) {

@@ -18,6 +18,8 @@ public final class Main {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int BAD_CONFIG = 2;
+    /** A node stopped by a rolling restart: its supervisor (systemd's Restart=on-failure, the demo) starts it again. */
+    static final int RESTART = 75;
 
     private Main() {
     }

@@ -37,6 +37,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 final class NodeLauncher {
     private static final String ADMIN_PORT = "open the admin port";
     private static final String JOIN = "join its cluster";
+    private final ShutdownSignal shutdown = new ShutdownSignal();
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
     private final Path workingDir;
@@ -61,7 +62,7 @@ final class NodeLauncher {
     }
 
     int run() {
-        ShutdownSignal shutdown = new ShutdownSignal().onSignals();
+        shutdown.onSignals();
         RunningNode running = start();
         if (running == null) {
             return Main.FAILED;
@@ -74,7 +75,7 @@ final class NodeLauncher {
             Thread.currentThread().interrupt();
         }
         running.stop();
-        return Main.OK;
+        return shutdown.exitCode();
     }
 
     /** Starts the node; null when it failed at run time (logged, and what had started is stopped). Configuration mistakes throw. */
@@ -113,6 +114,7 @@ final class NodeLauncher {
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
                 }, node::stop)
                 .add(Phase.SERVE, "take part in rolling upgrades", () -> {
+                    upgrades.onRestart(() -> shutdown.trigger("rolling restart", Main.RESTART));
                     admin.upgrades(upgrades);
                     cluster.addListener(upgrades);
                 }, left -> upgrades.close())

@@ -8,6 +8,7 @@ import sun.misc.Signal;
 final class ShutdownSignal {
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String reason = "";
+    private volatile int exitCode = Main.OK;
 
     /** Handles SIGTERM and SIGINT (instead of the JVM's default exit with 143/130). */
     ShutdownSignal onSignals() {
@@ -28,10 +29,21 @@ final class ShutdownSignal {
     }
 
     void trigger(String why) {
+        trigger(why, Main.OK);
+    }
+
+    /** A stop after which the process exits with {@code code} (the first stop asked for wins). */
+    synchronized void trigger(String why, int code) {
         if (stop.getCount() > 0) {
             reason = why;
+            exitCode = code;
             stop.countDown();
         }
+    }
+
+    /** The exit code the stop asked for. */
+    int exitCode() {
+        return exitCode;
     }
 
     /** Blocks until a stop is asked for; returns why. */

@@ -90,16 +90,46 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
     }
 
     @Override
+    public synchronized UpgradeStatus restart() throws UpgradeRefused {
+        UpgradeStatus now = status();
+        if (now.running()) {
+            throw new UpgradeRefused(409, (now.restart() ? "rolling restart " : "upgrade ") + now.id() + " is running"
+                    + " (coordinated by " + now.coordinator() + "); wait for it to end");
+        }
+        List<String> plan = RollingUpgrade.restartPlan(membership.view(), self);
+        if (plan.size() < 2) {
+            throw new UpgradeRefused(503, "a rolling restart needs at least two ready nodes (one serves while another"
+                    + " restarts); the cluster has " + plan.size());
+        }
+        String id = UUID.randomUUID().toString().substring(0, 13);
+        RollingUpgrade upgrade = RollingUpgrade.restart(id, membership, channel, drainTimeout, plan);
+        coordinating = upgrade;
+        LOG.info("{}: rolling restart {} through {}", self, id, String.join(", ", plan));
+        Thread t = new Thread(upgrade, "herdcat-restart-" + id);
+        t.setDaemon(true);
+        t.start();
+        return upgrade.status();
+    }
+
+    /** How this node stops so that its supervisor starts it again (a rolling restart reaching it). */
+    public void onRestart(Runnable restart) {
+        agent.onRestart(restart);
+    }
+
+    @Override
     public void clusterChanged(ClusterView view) {
         UpgradeStatus last = agent.latest();
         RollingUpgrade mine = coordinating;
+        if (mine != null) {
+            mine.republish();
+        }
         if (!last.running() || mine != null && mine.status().id().equals(last.id())
                 || view.memberNames().contains(last.coordinator()) || view.memberNames().isEmpty()
                 || !self.equals(view.memberNames().get(0))) {
             return;
         }
         UpgradeMessage.Begin begin = agent.begun(last.id());
-        if (begin == null) {
+        if (begin == null && !last.restart()) {
             LOG.warn("{}: upgrade {} lost its coordinator {}, but its WAR is not staged here; it cannot go on",
                     self, last.id(), last.coordinator());
             return;

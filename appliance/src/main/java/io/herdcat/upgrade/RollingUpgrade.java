@@ -48,6 +48,11 @@ final class RollingUpgrade implements Runnable {
     private static final Duration ACTIVATION_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond the node's drain: deploying, starting and checking a webapp. */
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    /** Beyond the node's drain: stopping, being started again by its supervisor, joining, deploying. */
+    private static final Duration RETURN_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** What {@link #restartNode} answers when the node going down is this one. */
+    private static final String SELF = "";
 
     private record Received(String from, UpgradeMessage message) {
     }
@@ -66,6 +71,10 @@ final class RollingUpgrade implements Runnable {
     private final String tookOverFrom;
     /** Nodes a coordinator that left had disabled or stopped: they get {@code active} back. */
     private final java.util.Set<String> leftMidStep = new java.util.HashSet<>();
+    /** In a rolling restart taken over: nodes away because they restart, waited for rather than passed over. */
+    private final java.util.Set<String> returning = new java.util.HashSet<>();
+    /** A rolling restart: no WAR, each node stopped for its supervisor to start again. */
+    private final boolean restart;
     private final long startedAt;
 
     RollingUpgrade(String id, WarFile war, Path file, String healthPath, ClusterMembership membership,
@@ -79,10 +88,28 @@ final class RollingUpgrade implements Runnable {
         this.drainTimeout = drainTimeout;
         this.tookOverFrom = null;
         this.startedAt = System.currentTimeMillis();
+        this.restart = war.fileName().isEmpty();
         for (String node : plan) {
             progress.put(node, new NodeProgress(node, Step.WAITING, 0, ""));
         }
-        this.status = status(State.RUNNING, "staging " + war.fileName() + " on every node", 0);
+        this.status = status(State.RUNNING, restart ? "restarting every node, one at a time"
+                : "staging " + war.fileName() + " on every node", 0);
+    }
+
+    /** A rolling restart of the nodes in {@code plan}, the last being this one. */
+    static RollingUpgrade restart(String id, ClusterMembership membership, UpgradeChannel channel,
+                                  Duration drainTimeout, List<String> plan) {
+        return new RollingUpgrade(id, new WarFile("", "", 0, "", 0), null, "", membership, channel, drainTimeout,
+                plan);
+    }
+
+    /** The order of a rolling restart: as {@link #plan}, then the coordinating node itself, which goes down last. */
+    static List<String> restartPlan(ClusterView view, String self) {
+        List<String> nodes = new ArrayList<>(plan(view));
+        if (nodes.remove(self)) {
+            nodes.add(self);
+        }
+        return List.copyOf(nodes);
     }
 
     /**
@@ -94,16 +121,21 @@ final class RollingUpgrade implements Runnable {
     RollingUpgrade(UpgradeStatus last, UpgradeMessage.Begin begin, java.util.Set<String> members,
                    ClusterMembership membership, UpgradeChannel channel, Duration drainTimeout) {
         this.id = last.id();
-        this.war = new WarFile(begin.fileName(), last.contextPath(), begin.size(), begin.sha256(), 0);
+        this.restart = last.restart();
+        this.war = restart ? new WarFile("", "", 0, "", 0)
+                : new WarFile(begin.fileName(), last.contextPath(), begin.size(), begin.sha256(), 0);
         this.file = null;
-        this.healthPath = begin.healthPath();
+        this.healthPath = restart ? "" : begin.healthPath();
         this.membership = membership;
         this.channel = channel;
         this.drainTimeout = drainTimeout;
         this.tookOverFrom = last.coordinator();
         this.startedAt = last.startedAt();
         for (NodeProgress n : last.nodes()) {
-            if (!members.contains(n.node())) {
+            if (restart && !members.contains(n.node()) && (n.step() == Step.DRAINING || n.step() == Step.RESTARTING)) {
+                returning.add(n.node());
+                progress.put(n.node(), n);
+            } else if (!members.contains(n.node())) {
                 progress.put(n.node(), new NodeProgress(n.node(), Step.FAILED, System.currentTimeMillis(),
                         "left the cluster during the upgrade"));
             } else if (n.step() == Step.DONE || n.step() == Step.ROLLED_BACK || n.step() == Step.FAILED) {
@@ -138,6 +170,13 @@ final class RollingUpgrade implements Runnable {
         return status;
     }
 
+    /** Tells every node again where the upgrade is: a node that has just joined has not heard. */
+    void republish() {
+        if (status.running()) {
+            publish();
+        }
+    }
+
     /** A message for the coordinator (any thread); false when it is not one. */
     boolean offer(String from, UpgradeMessage m) {
         if (m instanceof Staged s && s.id().equals(id) || m instanceof Progress p && p.id().equals(id)
@@ -152,7 +191,7 @@ final class RollingUpgrade implements Runnable {
     public void run() {
         publish();
         try {
-            if (tookOverFrom == null) {
+            if (tookOverFrom == null && !restart) {
                 String notStaged = stage();
                 if (notStaged != null) {
                     finish(State.FAILED, notStaged + "; no node was touched");
@@ -178,6 +217,18 @@ final class RollingUpgrade implements Runnable {
                     left.add(n.node());
                     continue;
                 }
+                if (restart) {
+                    Optional<String> failed = restartNode(n.node());
+                    if (failed.isPresent() && failed.get().equals(SELF)) {
+                        return; // this node goes down now; the oldest member left takes the restart over
+                    }
+                    if (failed.isPresent()) {
+                        finish(State.FAILED, failed.get() + "; the nodes after it were not restarted");
+                        return;
+                    }
+                    done.add(n.node());
+                    continue;
+                }
                 Optional<String> failed = upgrade(n.node());
                 if (failed.isPresent()) {
                     goBack(done, n.node(), failed.get());
@@ -185,7 +236,8 @@ final class RollingUpgrade implements Runnable {
                 }
                 done.add(n.node());
             }
-            finish(State.DONE, "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")"
+            finish(State.DONE, (restart ? "every node restarted"
+                    : "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")")
                     + (left.isEmpty() ? "" : "; " + String.join(", ", left) + " left the cluster during the upgrade"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -260,6 +312,51 @@ final class RollingUpgrade implements Runnable {
         setActivation(node, before);
         step(node, Step.DONE, "");
         return Optional.empty();
+    }
+
+    /**
+     * Restarts one node and waits until it is back, ready, and enabled again; the reason it failed, or
+     * {@link #SELF} when the node is this one, which goes down without waiting.
+     */
+    private Optional<String> restartNode(String node) throws InterruptedException {
+        boolean away = returning.contains(node);
+        Activation before = away || leftMidStep.contains(node) ? Activation.ACTIVE
+                : activation(node).orElse(Activation.ACTIVE);
+        if (!away) {
+            message("restarting " + node);
+            step(node, Step.DISABLING, "");
+            setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
+            step(node, Step.DRAINING, "");
+            setActivation(node, Activation.STOPPED);
+            if (node.equals(channel.self())) {
+                step(node, Step.RESTARTING, "");
+                channel.send(node, new UpgradeMessage.Restart(id));
+                return Optional.of(SELF);
+            }
+            channel.send(node, new UpgradeMessage.Restart(id));
+        }
+        long deadline = System.nanoTime() + drainTimeout.plus(RETURN_TIMEOUT).toNanos();
+        while (!back(node)) {
+            if (System.nanoTime() > deadline) {
+                step(node, Step.FAILED, "not back within " + drainTimeout.plus(RETURN_TIMEOUT).toSeconds() + " s");
+                return Optional.of(node + " did not come back within " + drainTimeout.plus(RETURN_TIMEOUT).toSeconds()
+                        + " s");
+            }
+            Received r = next(Math.min(deadline, System.nanoTime() + POLL.toNanos()));
+            if (r != null && r.message() instanceof Progress p && p.node().equals(node)) {
+                step(node, p.step(), "");
+            }
+        }
+        step(node, Step.ENABLING, "");
+        setActivation(node, before);
+        step(node, Step.DONE, "");
+        return Optional.empty();
+    }
+
+    /** True once {@code node} is a member again, ready, started after this restart began. */
+    private boolean back(String node) {
+        return membership.view().records().stream().anyMatch(r -> r.name().equals(node)
+                && r.phase() == NodeRecord.Phase.READY && r.startedAt().toEpochMilli() > startedAt);
     }
 
     /** After {@code failedNode} failed: the nodes already upgraded go back, last first. */

@@ -50,6 +50,7 @@ final class UpgradeAgent implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             new io.netty.util.concurrent.DefaultThreadFactory("herdcat-upgrade-agent", true));
     private volatile UpgradeStatus latest = UpgradeStatus.idle();
+    private volatile Runnable restart = () -> LOG.warn("this node cannot restart itself");
     /** The last upgrade whose WAR this node staged, for a node that takes the coordination over. */
     private volatile Begin lastStaged;
     private Receiving receiving;
@@ -80,6 +81,11 @@ final class UpgradeAgent implements AutoCloseable {
         return latest;
     }
 
+    /** How this node stops so that its supervisor starts it again. */
+    void onRestart(Runnable restart) {
+        this.restart = restart;
+    }
+
     /** What upgrade {@code id} is rolling, when this node staged its WAR whole; else null. */
     Begin begun(String id) {
         Begin b = lastStaged;
@@ -95,7 +101,8 @@ final class UpgradeAgent implements AutoCloseable {
             }
             return true;
         }
-        if (m instanceof Begin || m instanceof Chunk || m instanceof End || m instanceof Deploy || m instanceof Revert) {
+        if (m instanceof Begin || m instanceof Chunk || m instanceof End || m instanceof Deploy || m instanceof Revert
+                || m instanceof UpgradeMessage.Restart) {
             worker.execute(() -> handle(from, m));
             return true;
         }
@@ -114,6 +121,12 @@ final class UpgradeAgent implements AutoCloseable {
                 deploy(from, d);
             } else if (m instanceof Revert r) {
                 revert(from, r);
+            } else if (m instanceof UpgradeMessage.Restart r) {
+                channel.send(from, new Progress(r.id(), self, Step.DRAINING));
+                drain();
+                channel.send(from, new Progress(r.id(), self, Step.RESTARTING));
+                LOG.info("{}: rolling restart {}: stopping to be started again", self, r.id());
+                restart.run();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -102,6 +102,17 @@ sealed interface UpgradeMessage {
         }
     }
 
+    /** To one node: drain, then stop so that its supervisor (systemd, the demo) starts it again. */
+    record Restart(String id) implements UpgradeMessage {
+        public String kind() {
+            return "restart";
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(id);
+        }
+    }
+
     /** A node's step, as it takes it. */
     record Progress(String id, String node, Step step) implements UpgradeMessage {
         public String kind() {
@@ -188,6 +199,7 @@ sealed interface UpgradeMessage {
             case "staged" -> new Staged(in.readUTF(), in.readUTF(), in.readBoolean(), in.readUTF(), in.readUTF());
             case "deploy" -> new Deploy(in.readUTF(), in.readUTF());
             case "revert" -> new Revert(in.readUTF(), in.readUTF());
+            case "restart" -> new Restart(in.readUTF());
             case "progress" -> new Progress(in.readUTF(), in.readUTF(), named(Step.class, in.readUTF()));
             case "result" -> new Result(in.readUTF(), in.readUTF(), in.readBoolean(), in.readBoolean(), in.readUTF());
             case "status" -> {

@@ -3,8 +3,8 @@ package io.herdcat.upgrade;
 import java.util.List;
 
 /**
- * Where a rolling upgrade is: what {@code GET /upgrade} answers and the status page and
- * {@code herdcat upgrade} show.
+ * Where a rolling upgrade (or a rolling restart: no WAR) is: what {@code GET /upgrade} answers and the
+ * status page and {@code herdcat upgrade} show.
  *
  * @param id          the upgrade's id (empty when idle)
  * @param state       {@link State}
@@ -53,7 +53,8 @@ public record UpgradeStatus(String id, State state, String war, String contextPa
     /** A node's steps, in order; {@code FAILED} and {@code ROLLED_BACK} end a node that did not make it. */
     public enum Step {
         WAITING("waiting"), STAGED("staged"), DISABLING("disabling"), DRAINING("draining"), DEPLOYING("deploying"),
-        CHECKING("checking"), ENABLING("enabling"), DONE("done"), FAILED("failed"), ROLLED_BACK("rolled-back");
+        RESTARTING("restarting"), CHECKING("checking"), ENABLING("enabling"), DONE("done"), FAILED("failed"),
+        ROLLED_BACK("rolled-back");
 
         private final String text;
 
@@ -68,6 +69,11 @@ public record UpgradeStatus(String id, State state, String war, String contextPa
 
     public static UpgradeStatus idle() {
         return new UpgradeStatus("", State.IDLE, "", "", "", "", 0, 0, "no upgrade has run", List.of());
+    }
+
+    /** A rolling restart (no WAR) rather than an upgrade. */
+    public boolean restart() {
+        return war.isEmpty() && !id.isEmpty();
     }
 
     public boolean running() {

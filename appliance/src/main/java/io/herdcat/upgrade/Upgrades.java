@@ -19,6 +19,15 @@ public interface Upgrades {
      */
     UpgradeStatus start(WarFile war, Path file, String healthPath) throws UpgradeRefused;
 
+    /**
+     * Restarts every node, one at a time, this one last: each is disabled, stopped, drained, and stops
+     * so that its supervisor (systemd, the demo) starts it again — on whatever jar is installed — then
+     * enabled once it is back and ready.
+     *
+     * @throws UpgradeRefused as {@link #start}
+     */
+    UpgradeStatus restart() throws UpgradeRefused;
+
     /** The running upgrade, else the last one this cluster ran, else {@link UpgradeStatus#idle()}. */
     UpgradeStatus status();
 

@@ -283,6 +283,24 @@ class AdminUpgradeTest {
     }
 
     @Test
+    void aRollingRestartNeedsTheTokenAndAnswersItsStatus() throws Exception {
+        start("1m", true);
+        RawAdmin.Response refused = RawAdmin.request(admin.port(), "POST /restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Length: 0");
+        assertEquals(401, refused.status(), refused.toString());
+        assertEquals(0, upgrades.restarts.get(), "nothing restarted without the token");
+        RawAdmin.Response started = RawAdmin.request(admin.port(), "POST /restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\nContent-Length: 0");
+        assertEquals(202, started.status(), started.toString());
+        assertEquals("r1", JsonReader.object(started.body()).get("id"));
+        assertEquals(1, upgrades.restarts.get());
+        upgrades.refusal = new Upgrades.UpgradeRefused(409, "upgrade u1 of shop.war is running");
+        RawAdmin.Response busy = RawAdmin.request(admin.port(), "POST /restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\nContent-Length: 0");
+        assertEquals(409, busy.status(), busy.toString());
+    }
+
+    @Test
     void getUpgradeAndStatusShowWhereTheUpgradeIs() throws Exception {
         start("1m", true);
         long now = System.currentTimeMillis();
@@ -484,6 +502,19 @@ class AdminUpgradeTest {
             }
             status = new UpgradeStatus("u1", UpgradeStatus.State.RUNNING, war.fileName(), war.contextPath(),
                     war.sha256(), "t", System.currentTimeMillis(), 0, "starting", List.of());
+            return status;
+        }
+
+        final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public UpgradeStatus restart() throws UpgradeRefused {
+            if (refusal != null) {
+                throw refusal;
+            }
+            restarts.incrementAndGet();
+            status = new UpgradeStatus("r1", UpgradeStatus.State.RUNNING, "", "", "", "t", System.currentTimeMillis(), 0,
+                    "restarting every node, one at a time", List.of());
             return status;
         }
 

@@ -46,6 +46,11 @@ class StatusPageUpgradeIT {
             }
 
             @Override
+            public UpgradeStatus restart() throws UpgradeRefused {
+                throw new UpgradeRefused(503, "not in this test");
+            }
+
+            @Override
             public UpgradeStatus status() {
                 return status;
             }

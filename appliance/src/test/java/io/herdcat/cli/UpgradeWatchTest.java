@@ -81,6 +81,23 @@ class UpgradeWatchTest {
     }
 
     @Test
+    void aNodeThatRestartedAndKnowsOfNoUpgradeYetIsAskedAgain() throws Exception {
+        List<UpgradeSnapshot> seq = RecordedUpgrades.snapshots(RecordedUpgrades.ROLLED_BACK);
+        UpgradeSnapshot idle = UpgradeSnapshot.of(JsonReader.object("{\"id\":\"\",\"state\":\"idle\",\"war\":\"\","
+                + "\"contextPath\":\"\",\"sha256\":\"\",\"coordinator\":\"\",\"startedAt\":null,\"endedAt\":null,"
+                + "\"elapsedMillis\":0,\"message\":\"no upgrade has run\",\"nodes\":[]}"));
+        answers.add(seq.get(1));
+        answers.add(lost());
+        for (int i = 0; i < 10; i++) {
+            answers.add(idle);
+        }
+        answers.add(seq.get(2));
+        answers.add(seq.get(3));
+        assertEquals("rolled-back", watch.follow(seq.get(0), progress).state());
+        assertTrue(answers.isEmpty());
+    }
+
+    @Test
     void aConnectionLostForThirtySecondsLeavesTheStateUnknown() {
         List<UpgradeSnapshot> seq = RecordedUpgrades.snapshots(RecordedUpgrades.DONE);
         answers.add(seq.get(1));

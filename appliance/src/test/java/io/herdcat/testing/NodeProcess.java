@@ -97,6 +97,26 @@ public final class NodeProcess implements AutoCloseable {
                                     String... extraArgs) throws IOException {
         Path ready = dir.resolve(name + ".ready.json");
         Files.deleteIfExists(ready);
+        return new NodeProcess(name, command(jar, List.of(), nodeArgs(name, dir, webapps, ready, extraArgs)), dir, env,
+                ready);
+    }
+
+    /**
+     * {@link #start(Path, String, Path, Path, Map, String...)} under a supervisor that starts the node
+     * again, from {@code jar} as it then is, whenever it exits with 75 (a rolling restart), as systemd's
+     * {@code Restart=on-failure} does. {@link #close()} ends both.
+     */
+    public static NodeProcess startSupervised(Path jar, String name, Path dir, Path webapps, String... extraArgs)
+            throws IOException {
+        Path ready = dir.resolve(name + ".ready.json");
+        Files.deleteIfExists(ready);
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+                "while :; do \"$@\"; s=$?; [ $s -eq 75 ] || exit $s; done", "sh"));
+        cmd.addAll(command(jar, List.of(), nodeArgs(name, dir, webapps, ready, extraArgs)));
+        return new NodeProcess(name, cmd, dir, Map.of(), ready);
+    }
+
+    private static List<String> nodeArgs(String name, Path dir, Path webapps, Path ready, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
                 "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
                 "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s",
@@ -104,7 +124,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
         args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
-        return new NodeProcess(name, command(jar, List.of(), args), dir, env, ready);
+        return args;
     }
 
     /**

@@ -1,0 +1,99 @@
+package io.herdcat.upgrade;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.herdcat.testing.Cluster;
+import io.herdcat.testing.DumpOutputOnFailure;
+import io.herdcat.testing.FreePorts;
+import io.herdcat.testing.Http;
+import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.TestWars;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code herdcat rolling-restart} moves two nodes, each kept running by a supervisor that starts it
+ * again when it exits for a restart (as systemd does), from an earlier Herdcat jar to this one, while
+ * clients keep counters in their sessions through the front: no failed request, no lost or reset
+ * counter, every node on this jar. The node asked restarts last, so another finishes the restart for it.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@ExtendWith(DumpOutputOnFailure.class)
+class RollingRestartIT {
+    private static final String EARLIER = "0.0.9-earlier";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRollingRestartOntoANewJarUnderLoadFailsNoRequestAndLosesNoSession() throws Exception {
+        Cluster.prepare(dir);
+        Path installed = dir.resolve("installed.jar");
+        Files.copy(NodeProcess.jar(), installed);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + installed.toUri()), Map.of())) {
+            Files.writeString(zip.getPath("io", "herdcat", "node", "version.properties"), "version=" + EARLIER + "\n");
+        }
+        int frontPort = FreePorts.offsetWhereFree(1, 0);
+        int offset = FreePorts.offsetWhereFree(2, 0, 100, 200);
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            for (int k = 0; k < 2; k++) {
+                String name = "ab".substring(k, k + 1);
+                Path webapps = Files.createDirectories(dir.resolve("webapps-" + name));
+                TestWars.drop(webapps, "app.war", "v1", true);
+                List<String> args = new ArrayList<>(List.of("--admin-token-file", dir.resolve("admin.token").toString(),
+                        "--http-port", Integer.toString(offset + k), "--ajp-port", Integer.toString(offset + 100 + k),
+                        "--admin-port", Integer.toString(offset + 200 + k)));
+                args.addAll(List.of(Cluster.frontArgs(dir, frontPort)));
+                nodes.add(NodeProcess.startSupervised(installed, name, dir, webapps, args.toArray(String[]::new)));
+            }
+            for (NodeProcess n : nodes) {
+                n.awaitReady();
+            }
+            for (NodeProcess n : nodes) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.members(n).size() == 2);
+            }
+            String front = "http://127.0.0.1:" + frontPort;
+            await("the front").atMost(Duration.ofSeconds(30)).until(() -> Http.status(front + "/app/") == 200);
+
+            try (SessionClients clients = new SessionClients(front, 12)) {
+                await("clients under way").atMost(Duration.ofSeconds(60)).until(() -> clients.leastCounter() >= 5);
+                Path next = dir.resolve("next.jar");
+                Files.copy(NodeProcess.jar(), next);
+                Files.move(next, installed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+                NodeProcess cli = NodeProcess.exec("rolling-restart", dir, Map.of(), List.of("rolling-restart",
+                        "--admin", nodes.get(0).adminUrl(""), "--token-file", dir.resolve("admin.token").toString()));
+                assertEquals(0, cli.awaitExit(Duration.ofMinutes(6)), cli.output());
+                long after = clients.leastCounter();
+                await("clients go on after the restart").atMost(Duration.ofSeconds(30))
+                        .until(() -> clients.leastCounter() >= after + 3);
+                clients.close();
+                assertEquals(List.of(), clients.failures(), clients.answered() + " answered");
+            }
+            for (NodeProcess n : nodes) {
+                String status = Cluster.status(n);
+                assertFalse(status.contains(EARLIER), "every node runs this jar: " + status);
+            }
+        } finally {
+            for (NodeProcess n : nodes) {
+                n.close();
+            }
+        }
+    }
+}
