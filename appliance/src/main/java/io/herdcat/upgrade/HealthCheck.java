@@ -10,8 +10,9 @@ import java.util.function.IntSupplier;
 
 /**
  * A freshly deployed webapp's health, asked of this node's own HTTP connector (never through the
- * front, so the answer is this node's): a 2xx or 3xx within {@code within} passes; anything else, or no
- * answer, fails with the last answer as the reason. Redirects are not followed.
+ * front, so the answer is this node's): a 2xx or 3xx passes. No answer, 404 or 503 (a webapp still
+ * starting, or not mapped yet) is asked again until {@code within} has passed; any other answer fails
+ * at once. Redirects are not followed.
  */
 final class HealthCheck {
     private static final Duration RETRY = Duration.ofMillis(250);
@@ -49,6 +50,9 @@ final class HealthCheck {
                     return null;
                 }
                 last = "health check " + path + " answered " + r.statusCode();
+                if (r.statusCode() != 404 && r.statusCode() != 503) {
+                    return last;
+                }
             } catch (IOException e) {
                 last = "health check " + path + " got no answer (" + e.getMessage() + ")";
             }
