@@ -498,7 +498,7 @@ final class ProxyExchange {
                 return;
             }
             if (held != null && releaseHeldTimer == null) {
-                releaseHeldTimer = client.executor().schedule(this::releaseHeldResponse, HeldResponse.MILLIS,
+                releaseHeldTimer = client.executor().schedule(this::releaseHeldResponse, held.holdMillis(),
                         TimeUnit.MILLISECONDS);
             }
             client.flush();

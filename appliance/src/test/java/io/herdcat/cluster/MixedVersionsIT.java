@@ -8,13 +8,9 @@ import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
+import io.herdcat.testing.TestJars;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,11 +33,7 @@ class MixedVersionsIT {
     @Test
     void nodesOfTwoHerdcatVersionsReplicateSessionsBothWays() throws Exception {
         Cluster.prepare(dir);
-        Path earlierJar = dir.resolve("herdcat-earlier.jar");
-        Files.copy(NodeProcess.jar(), earlierJar);
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + earlierJar.toUri()), Map.of())) {
-            Files.writeString(zip.getPath("io", "herdcat", "node", "version.properties"), "version=" + EARLIER + "\n");
-        }
+        Path earlierJar = TestJars.withVersion(dir.resolve("herdcat-earlier.jar"), EARLIER);
         try (NodeProcess earlier = Cluster.start(earlierJar, "old", dir).awaitReady();
              NodeProcess current = Cluster.start("new", dir).awaitReady()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.members(earlier).size() == 2

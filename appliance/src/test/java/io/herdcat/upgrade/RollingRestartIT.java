@@ -9,10 +9,8 @@ import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.TestJars;
 import io.herdcat.testing.TestWars;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,11 +41,7 @@ class RollingRestartIT {
     @Test
     void aRollingRestartOntoANewJarUnderLoadFailsNoRequestAndLosesNoSession() throws Exception {
         Cluster.prepare(dir);
-        Path installed = dir.resolve("installed.jar");
-        Files.copy(NodeProcess.jar(), installed);
-        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + installed.toUri()), Map.of())) {
-            Files.writeString(zip.getPath("io", "herdcat", "node", "version.properties"), "version=" + EARLIER + "\n");
-        }
+        Path installed = TestJars.withVersion(dir.resolve("installed.jar"), EARLIER);
         int frontPort = FreePorts.offsetWhereFree(1, 0);
         int offset = FreePorts.offsetWhereFree(2, 0, 100, 200);
         List<NodeProcess> nodes = new ArrayList<>();
