@@ -64,6 +64,7 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
             throw new UpgradeRefused(409, "upgrade " + now.id() + " of " + now.war() + " is running (coordinated by "
                     + now.coordinator() + "); wait for it to end");
         }
+        requireEveryNodeReady("upgrade");
         List<String> plan = RollingUpgrade.plan(membership.view());
         if (plan.size() < 2) {
             throw new UpgradeRefused(503, "a rolling upgrade needs at least two ready nodes (one serves while another"
@@ -96,6 +97,7 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
             throw new UpgradeRefused(409, (now.restart() ? "rolling restart " : "upgrade ") + now.id() + " is running"
                     + " (coordinated by " + now.coordinator() + "); wait for it to end");
         }
+        requireEveryNodeReady("restart");
         List<String> plan = RollingUpgrade.restartPlan(membership.view(), self);
         if (plan.size() < 2) {
             throw new UpgradeRefused(503, "a rolling restart needs at least two ready nodes (one serves while another"
@@ -109,6 +111,17 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
         t.setDaemon(true);
         t.start();
         return upgrade.status();
+    }
+
+    /** A node not ready yet (or stopping) would be left out of the roll: the cluster would end on two versions. */
+    private void requireEveryNodeReady(String what) throws UpgradeRefused {
+        ClusterView view = membership.view();
+        List<String> notReady = view.records().stream().filter(r -> r.phase() != io.herdcat.cluster.NodeRecord.Phase.READY)
+                .map(r -> r.name() + " (" + r.phase().name().toLowerCase(java.util.Locale.ROOT) + ")").toList();
+        if (!notReady.isEmpty() || view.records().size() < view.memberNames().size()) {
+            throw new UpgradeRefused(503, "not every node is ready" + (notReady.isEmpty() ? "" : ": "
+                    + String.join(", ", notReady)) + "; a rolling " + what + " starts once every member is");
+        }
     }
 
     /** How this node stops so that its supervisor starts it again (a rolling restart reaching it). */

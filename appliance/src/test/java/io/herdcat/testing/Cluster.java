@@ -55,6 +55,15 @@ public final class Cluster {
             "--front-port", Integer.toString(frontPort), "--front-address", "127.0.0.1"};
     }
 
+    /** Waits until {@code node} sees {@code count} nodes, every one of them ready. */
+    public static void awaitReadyNodes(NodeProcess node, int count) {
+        org.awaitility.Awaitility.await("every node ready as " + node.adminUrl("") + " sees it")
+                .atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                    String s = status(node);
+                    return Cluster.members(node).size() == count && s.split("\"phase\":\"ready\"", -1).length - 1 == count;
+                });
+    }
+
     /** The member names on this node's /status, in view order; empty when it does not answer. */
     public static List<String> members(NodeProcess node) {
         try {

@@ -258,6 +258,8 @@ public final class NodeProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // taken first: once the process is gone, its children (a supervised node's java) belong to init
+        List<ProcessHandle> children = process.descendants().toList();
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
@@ -265,6 +267,7 @@ public final class NodeProcess implements AutoCloseable {
             }
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** The processes started since the last call, which forgets them. */

@@ -60,7 +60,7 @@ class CoordinatorFailoverIT {
                 n.awaitReady();
             }
             for (NodeProcess n : nodes) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.members(n).size() == 3);
+                Cluster.awaitReadyNodes(n, 3);
             }
             Path release = dir.resolve("release");
             Path v2Folder = Files.createDirectories(dir.resolve("v2"));

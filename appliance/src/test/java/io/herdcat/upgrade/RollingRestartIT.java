@@ -60,7 +60,7 @@ class RollingRestartIT {
                 n.awaitReady();
             }
             for (NodeProcess n : nodes) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.members(n).size() == 2);
+                Cluster.awaitReadyNodes(n, 2);
             }
             String front = "http://127.0.0.1:" + frontPort;
             await("the front").atMost(Duration.ofSeconds(30)).until(() -> Http.status(front + "/app/") == 200);

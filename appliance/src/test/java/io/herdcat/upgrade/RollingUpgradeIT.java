@@ -119,7 +119,7 @@ class RollingUpgradeIT {
             n.awaitReady();
         }
         for (NodeProcess n : nodes) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.members(n).size() == 3);
+            Cluster.awaitReadyNodes(n, 3);
         }
         await("the front").atMost(Duration.ofSeconds(30)).until(() -> Http.status(front() + "/app/") == 200);
         return nodes;
