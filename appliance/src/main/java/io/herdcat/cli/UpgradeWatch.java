@@ -54,31 +54,25 @@ final class UpgradeWatch {
             while (s.running()) {
                 pause.sleep(INTERVAL);
                 UpgradeSnapshot next;
+                String why = "";
                 try {
                     next = poll.get();
                 } catch (AdminCallException e) {
                     if (!e.lostConnection()) {
                         throw new AdminCallException(e.getMessage() + "; " + unknown(s.id()));
                     }
-                    long now = nanoTime.getAsLong();
-                    if (!lost) {
-                        lost = true;
-                        lostSince = now;
-                    } else if (now - lostSince >= PATIENCE.toNanos()) {
-                        throw new AdminCallException("no answer from " + where + " for " + PATIENCE.toSeconds()
-                                + " s (" + e.getMessage() + "); " + unknown(s.id()));
-                    }
-                    continue;
+                    next = null;
+                    why = "no answer from " + where + " for " + PATIENCE.toSeconds() + " s (" + e.getMessage() + ")";
                 }
-                if (next.id().isEmpty()) {
-                    // a node that has just (re)started has not heard of the upgrade yet: like no answer
+                // no answer, or a node that has just (re)started and has not heard of the upgrade yet: wait
+                if (next == null || next.id().isEmpty()) {
                     long now = nanoTime.getAsLong();
                     if (!lost) {
                         lost = true;
                         lostSince = now;
                     } else if (now - lostSince >= PATIENCE.toNanos()) {
-                        throw new AdminCallException(where + " has known of no upgrade for " + PATIENCE.toSeconds()
-                                + " s; " + unknown(s.id()));
+                        throw new AdminCallException((next == null ? why : where + " has known of no upgrade for "
+                                + PATIENCE.toSeconds() + " s") + "; " + unknown(s.id()));
                     }
                     continue;
                 }

@@ -297,10 +297,7 @@ final class RollingUpgrade implements Runnable {
     private Optional<String> upgrade(String node) throws InterruptedException {
         Activation before = leftMidStep.contains(node) ? Activation.ACTIVE : activation(node).orElse(Activation.ACTIVE);
         message("upgrading " + node);
-        step(node, Step.DISABLING, "");
-        setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
-        step(node, Step.DRAINING, "");
-        setActivation(node, Activation.STOPPED);
+        takeOutOfRotation(node, before, "");
         channel.send(node, new Deploy(id, healthPath));
         Result result = awaitResult(node);
         if (!result.ok()) {
@@ -324,10 +321,7 @@ final class RollingUpgrade implements Runnable {
                 : activation(node).orElse(Activation.ACTIVE);
         if (!away) {
             message("restarting " + node);
-            step(node, Step.DISABLING, "");
-            setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
-            step(node, Step.DRAINING, "");
-            setActivation(node, Activation.STOPPED);
+            takeOutOfRotation(node, before, "");
             if (node.equals(channel.self())) {
                 step(node, Step.RESTARTING, "");
                 channel.send(node, new UpgradeMessage.Restart(id));
@@ -353,6 +347,17 @@ final class RollingUpgrade implements Runnable {
         return Optional.empty();
     }
 
+    /**
+     * Disabled first (no new sessions go there), then stopped (the front sends it nothing; its sessions
+     * are served by the others): the node's requests in flight can then end.
+     */
+    private void takeOutOfRotation(String node, Activation before, String detail) throws InterruptedException {
+        step(node, Step.DISABLING, detail);
+        setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
+        step(node, Step.DRAINING, detail);
+        setActivation(node, Activation.STOPPED);
+    }
+
     /** True once {@code node} is a member again, ready, started after this restart began. */
     private boolean back(String node) {
         return membership.view().records().stream().anyMatch(r -> r.name().equals(node)
@@ -366,10 +371,7 @@ final class RollingUpgrade implements Runnable {
             String node = done.get(i);
             Activation before = activation(node).orElse(Activation.ACTIVE);
             message(reason + "; taking " + node + " back");
-            step(node, Step.DISABLING, "going back");
-            setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
-            step(node, Step.DRAINING, "going back");
-            setActivation(node, Activation.STOPPED);
+            takeOutOfRotation(node, before, "going back");
             channel.send(node, new Revert(id, healthPath));
             Result result = awaitResult(node);
             setActivation(node, before);
