@@ -15,7 +15,7 @@ readonly MIN_JAVA=17
 usage() {
   cat <<'EOF'
 Usage: sudo installer/install.sh [OPTIONS]          install (again: changes only what differs)
-       sudo installer/install.sh --upgrade [--jar FILE]   swap the jar, restart nodes one at a time
+       sudo installer/install.sh --upgrade [--jar FILE] [--force]   swap the jar, rolling restart
        sudo installer/install.sh --uninstall [--purge]    remove services and binaries (--purge: data too)
 
 Installs the jar to /opt/herdcat, the `herdcat` command to PREFIX/bin, one systemd service
@@ -36,7 +36,11 @@ Options:
   --jar FILE          herdcat.jar to install (default: appliance/target/herdcat.jar of this tree)
   --java FILE         java to run the nodes with (default: $JAVA_HOME/bin/java, else java on PATH)
   --prefix DIR        where the `herdcat` command goes, in DIR/bin (default /usr/local)
-  --upgrade           install a new jar and restart the nodes one at a time, each once ready
+  --upgrade           install a new jar and restart this host's nodes through the cluster's
+                      rolling restart (each drained, restarted, ready, enabled in turn); one
+                      at a time with systemctl where the cluster cannot take one (a lone node)
+  --force             with --upgrade: restart even when the new jar could not exchange sessions
+                      with the nodes still running the old one (another Tomcat version)
   --uninstall         stop and remove the services, the jar and the command; keep config and data
   --purge             with --uninstall: also remove /etc/herdcat, /var/lib/herdcat and the user
   -h, --help          this help
@@ -64,6 +68,7 @@ say() {
 
 mode=install
 purge=false
+force=false
 name=""
 nodes=1
 port_offset=0
@@ -101,6 +106,7 @@ while [[ $# -gt 0 ]]; do
     --upgrade) mode=upgrade ;;
     --uninstall) mode=uninstall ;;
     --purge) purge=true ;;
+    --force) force=true ;;
     -h | --help) usage; exit 0 ;;
     *) bad "unknown option $opt (see install.sh --help)" ;;
   esac
@@ -538,21 +544,54 @@ do_upgrade() {
     done
     return 0
   fi
-  local i
-  for i in "${!names[@]}"; do
-    local node=${names[$i]}
-    if ! systemctl is-active --quiet "herdcat@$node"; then
-      say "herdcat@$node is not running: it starts with the new jar when it is started"
+  local node running=()
+  for node in "${names[@]}"; do
+    if systemctl is-active --quiet "herdcat@$node"; then
+      running+=("$node")
     else
-      say "restarting herdcat@$node (until its webapps serve)"
-      # Type=notify: restart returns once the node reported READY=1, that is once every webapp serves
-      systemctl restart "herdcat@$node" ||
-        fail "herdcat@$node did not become ready on the new jar, so the upgrade stopped with ${names[*]:i} not done. See journalctl -u herdcat@$node; then run --upgrade again to go on, or --upgrade --jar /opt/herdcat/herdcat.jar.previous to go back"
-      changed "herdcat@$node runs the new jar"
+      say "herdcat@$node is not running: it starts with the new jar when it is started"
     fi
-    printf '%s\n' "${names[@]:i+1}" >"$pending"
   done
+  if ((${#running[@]} > 0)) && rolling_restart "${running[@]}"; then
+    changed "${running[*]} run the new jar"
+  else
+    restart_in_turn "${running[@]}"
+  fi
   rm -f "$pending"
+}
+
+# The cluster's rolling restart of these nodes (drained first, their sessions held by other members,
+# enabled once ready again). False when the cluster cannot take one (a lone node, or no admin API
+# answering): then only a plain restart is left. Any other failure stops the upgrade.
+rolling_restart() {
+  local list status=0 args=() errors why
+  list=$(IFS=,; echo "$*")
+  $force && args+=(--force)
+  errors=$(mktemp)
+  say "rolling restart of $* through the cluster (each drained, restarted, ready, then enabled)"
+  "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$OPT_DIR/herdcat.jar" rolling-restart --nodes "$list" \
+    --config "$ETC_DIR/$1.properties" "${args[@]}" 2>"$errors" || status=$?
+  why=$(sed -e 's/^herdcat: rolling-restart: //' "$errors" | tr '\n' ' ' | sed -e 's/ *$//')
+  rm -f "$errors"
+  case $status in
+    0) return 0 ;;
+    3) say "the cluster cannot take a rolling restart now ($why): restarting one node at a time"
+       return 1 ;;
+    *) fail "the rolling restart of $* stopped: $why. Run --upgrade again to go on, or --upgrade --jar /opt/herdcat/herdcat.jar.previous to go back" ;;
+  esac
+}
+
+# systemctl restart of each node in turn; Type=notify: each returns once the node reported READY=1
+restart_in_turn() {
+  local names=("$@") i node
+  for i in "${!names[@]}"; do
+    node=${names[$i]}
+    say "restarting herdcat@$node (until its webapps serve)"
+    systemctl restart "herdcat@$node" ||
+      fail "herdcat@$node did not become ready on the new jar, so the upgrade stopped with ${names[*]:i} not done. See journalctl -u herdcat@$node; then run --upgrade again to go on, or --upgrade --jar /opt/herdcat/herdcat.jar.previous to go back"
+    changed "herdcat@$node runs the new jar"
+    printf '%s\n' "${names[@]:i+1}" >"$OPT_DIR/upgrade.pending"
+  done
 }
 
 do_uninstall() {
@@ -597,6 +636,9 @@ do_uninstall() {
 
 if $purge && [[ $mode != uninstall ]]; then
   bad "--purge goes with --uninstall"
+fi
+if $force && [[ $mode != upgrade ]]; then
+  bad "--force goes with --upgrade"
 fi
 case $mode in
   install) do_install ;;

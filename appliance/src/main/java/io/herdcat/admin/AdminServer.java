@@ -234,7 +234,10 @@ public final class AdminServer {
         return AdminResponse.json(here ? 200 : 503, JsonWriter.write(doc));
     }
 
-    /** {@code POST /restart}: a rolling restart of the cluster, token required; 202 with its status. */
+    /**
+     * {@code POST /restart[?nodes=a,b]}: a rolling restart of the cluster, or of the nodes named, token
+     * required; 202 with its status.
+     */
     private AdminResponse rollingRestart(AdminRequest r) {
         AdminWrites.Result refused = writes.authorize(r);
         if (refused != null) {
@@ -246,7 +249,16 @@ public final class AdminServer {
             return UpgradeUploads.error(503, NO_UPGRADES);
         }
         try {
-            return AdminResponse.json(202, JsonWriter.write(UpgradeJson.upgrade(u.restart(), System.currentTimeMillis())));
+            java.util.Set<String> only = new java.util.LinkedHashSet<>();
+            for (String list : r.parameter("nodes")) {
+                for (String node : list.split(",")) {
+                    if (!node.isBlank()) {
+                        only.add(node.strip());
+                    }
+                }
+            }
+            return AdminResponse.json(202, JsonWriter.write(UpgradeJson.upgrade(u.restart(only),
+                    System.currentTimeMillis())));
         } catch (io.herdcat.upgrade.Upgrades.UpgradeRefused e) {
             return UpgradeUploads.error(e.status(), e.getMessage());
         }

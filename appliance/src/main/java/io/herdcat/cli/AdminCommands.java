@@ -94,7 +94,7 @@ public final class AdminCommands {
             return USAGE;
         } catch (AdminCallException e) {
             err.println("herdcat: " + what + ": " + e.getMessage());
-            return FAILED;
+            return e.exitCode();
         }
     }
 

@@ -22,6 +22,8 @@ final class UpgradeCommands {
     static final String UPGRADE = "upgrade";
     static final String UPGRADE_STATUS = "upgrade-status";
     static final String ROLLING_RESTART = "rolling-restart";
+    /** Exit code of a rolling restart the cluster could not take: no other ready node, or no admin API answered. */
+    static final int NO_ROLLING_RESTART = 3;
     private static final String WAR_SUFFIX = ".war";
 
     private UpgradeCommands() {
@@ -50,10 +52,15 @@ final class UpgradeCommands {
                 "Restarts every node one at a time (disable, drain, stop; its supervisor starts it again on the jar "
                         + "installed; enable once ready), the node asked last, and shows the progress. Refused when "
                         + "this jar could not exchange sessions with the running nodes, unless --force.",
-                "Exit codes: 0 every node restarted, 1 a node did not come back, the restart was refused (one line "
-                        + "says why) or the admin API could not be reached, 2 usage mistake.");
+                "Exit codes: 0 every node restarted, 1 a node did not come back or the restart was refused (one line "
+                        + "says why), 2 usage mistake, 3 nothing restarted because the cluster cannot take a rolling "
+                        + "restart now (the admin API did not answer, or answered 503: fewer than two ready nodes, or a "
+                        + "node not ready yet); a plain restart is what is left then.");
         restart.addOption(OptionSpec.builder("--force").description("Restart even when the nodes restarted onto this "
                 + "jar would not exchange sessions with the others (another Tomcat or replication format).").build());
+        restart.addOption(OptionSpec.builder("--nodes").paramLabel("NAME,...").type(String.class).description(
+                "Restart only these nodes (those of one host, say), in the cluster's order; the others keep "
+                        + "serving.").build());
         restart.addOption(OptionSpec.builder("--no-wait").description(
                 "Return once the restart has started; follow it with upgrade-status.").build());
         return List.of(upgrade, status, restart);
@@ -95,10 +102,17 @@ final class UpgradeCommands {
             return;
         }
         if (ROLLING_RESTART.equals(sub.commandSpec().name())) {
-            if (!sub.hasMatchedOption("--force")) {
-                SessionCompatibility.check(client.getObject("/status"));
+            String nodes = sub.matchedOptionValue("--nodes", null);
+            String query = nodes == null ? "" : "?nodes=" + URLEncoder.encode(nodes, StandardCharsets.UTF_8);
+            UpgradeSnapshot started;
+            try {
+                if (!sub.hasMatchedOption("--force")) {
+                    SessionCompatibility.check(client.getObject("/status"));
+                }
+                started = UpgradeSnapshot.of(client.post("/restart" + query, ""));
+            } catch (AdminCallException e) {
+                throw e.lostConnection() ? e.exitingWith(NO_ROLLING_RESTART) : e;
             }
-            UpgradeSnapshot started = UpgradeSnapshot.of(client.post("/restart", ""));
             out.println("rolling restart " + started.id() + " started: " + String.join(", ",
                     started.nodes().stream().map(UpgradeSnapshot.Node::name).toList()) + ", coordinator "
                     + started.coordinator());

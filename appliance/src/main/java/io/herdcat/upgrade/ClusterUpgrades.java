@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,18 +92,24 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
     }
 
     @Override
-    public synchronized UpgradeStatus restart() throws UpgradeRefused {
+    public synchronized UpgradeStatus restart(Set<String> only) throws UpgradeRefused {
         UpgradeStatus now = status();
         if (now.running()) {
             throw new UpgradeRefused(409, (now.restart() ? "rolling restart " : "upgrade ") + now.id() + " is running"
                     + " (coordinated by " + now.coordinator() + "); wait for it to end");
         }
         requireEveryNodeReady("restart");
-        List<String> plan = RollingUpgrade.restartPlan(membership.view(), self);
-        if (plan.size() < 2) {
+        List<String> everyNode = RollingUpgrade.restartPlan(membership.view(), self);
+        if (everyNode.size() < 2) {
             throw new UpgradeRefused(503, "a rolling restart needs at least two ready nodes (one serves while another"
-                    + " restarts); the cluster has " + plan.size());
+                    + " restarts); the cluster has " + everyNode.size());
         }
+        List<String> strangers = only.stream().filter(n -> !everyNode.contains(n)).sorted().toList();
+        if (!strangers.isEmpty()) {
+            throw new UpgradeRefused(400, "no node " + String.join(", ", strangers) + " in the cluster (its nodes: "
+                    + String.join(", ", everyNode) + ")");
+        }
+        List<String> plan = only.isEmpty() ? everyNode : everyNode.stream().filter(only::contains).toList();
         String id = UUID.randomUUID().toString().substring(0, 13);
         RollingUpgrade upgrade = RollingUpgrade.restart(id, membership, channel, drainTimeout, plan);
         coordinating = upgrade;

@@ -20,13 +20,14 @@ public interface Upgrades {
     UpgradeStatus start(WarFile war, Path file, String healthPath) throws UpgradeRefused;
 
     /**
-     * Restarts every node, one at a time, this one last: each is disabled, stopped, drained, and stops
+     * Restarts every node (or those of {@code only}), one at a time, this one last: each is disabled, stopped, drained, and stops
      * so that its supervisor (systemd, the demo) starts it again — on whatever jar is installed — then
      * enabled once it is back and ready.
      *
-     * @throws UpgradeRefused as {@link #start}
+     * @param only the nodes to restart (those of one host, say), in the cluster's order; empty for every node
+     * @throws UpgradeRefused as {@link #start}, and 400 naming a node of {@code only} that is not a member
      */
-    UpgradeStatus restart() throws UpgradeRefused;
+    UpgradeStatus restart(java.util.Set<String> only) throws UpgradeRefused;
 
     /** The running upgrade, else the last one this cluster ran, else {@link UpgradeStatus#idle()}. */
     UpgradeStatus status();

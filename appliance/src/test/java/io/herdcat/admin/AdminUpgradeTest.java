@@ -294,6 +294,11 @@ class AdminUpgradeTest {
         assertEquals(202, started.status(), started.toString());
         assertEquals("r1", JsonReader.object(started.body()).get("id"));
         assertEquals(1, upgrades.restarts.get());
+        assertEquals(java.util.Set.of(), upgrades.restartOnly, "every node");
+        RawAdmin.Response some = RawAdmin.request(admin.port(), "POST /restart?nodes=web-1,web-2&nodes=web-3 HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: 0");
+        assertEquals(202, some.status(), some.toString());
+        assertEquals(java.util.Set.of("web-1", "web-2", "web-3"), upgrades.restartOnly, "the nodes named");
         upgrades.refusal = new Upgrades.UpgradeRefused(409, "upgrade u1 of shop.war is running");
         RawAdmin.Response busy = RawAdmin.request(admin.port(), "POST /restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + TOKEN + "\r\nContent-Length: 0");
@@ -506,12 +511,14 @@ class AdminUpgradeTest {
         }
 
         final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+        volatile java.util.Set<String> restartOnly;
 
         @Override
-        public UpgradeStatus restart() throws UpgradeRefused {
+        public UpgradeStatus restart(java.util.Set<String> only) throws UpgradeRefused {
             if (refusal != null) {
                 throw refusal;
             }
+            restartOnly = only;
             restarts.incrementAndGet();
             status = new UpgradeStatus("r1", UpgradeStatus.State.RUNNING, "", "", "", "t", System.currentTimeMillis(), 0,
                     "restarting every node, one at a time", List.of());

@@ -46,7 +46,7 @@ class StatusPageUpgradeIT {
             }
 
             @Override
-            public UpgradeStatus restart() throws UpgradeRefused {
+            public UpgradeStatus restart(java.util.Set<String> only) throws UpgradeRefused {
                 throw new UpgradeRefused(503, "not in this test");
             }
 

@@ -110,6 +110,21 @@ class UpgradeCliIT {
     }
 
     @Test
+    void rollingRestartNobodyAnswersExitsThreeSoAPlainRestartCanFollow() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun run = CliRun.herdcat(dir, Map.of(), "rolling-restart", "--nodes", "web-1,web-2", "--admin",
+                "http://127.0.0.1:" + closed, "--token-file", tokenFile.toString());
+
+        assertEquals(3, run.code(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.errLines().get(0).startsWith("herdcat: rolling-restart: cannot reach the admin API"),
+                run::toString);
+    }
+
+    @Test
     void wrongTokenExitsOneSayingWhereTheTokenCameFrom() throws Exception {
         war("shop.war", 1000);
         try (FakeUpgradeApi api = new FakeUpgradeApi("another-token", RecordedUpgrades.json(RecordedUpgrades.DONE))) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What the installer asks of systemd where systemd runs (this machine's PID 1 is not systemd, so
  * {@code systemctl} is a stand-in that records each call and keeps which units are enabled and
  * active): units enabled and started one after the other, nothing asked again on a second run,
- * {@code --upgrade} restarting the nodes in turn, stopping at the first that does not come back and
+ * {@code --upgrade} asking the cluster for a rolling restart of its nodes first and, when no node
+ * answers, restarting them in turn, stopping at the first that does not come back and
  * going on from there when run again, going back to the previous jar, and {@code --uninstall}
  * stopping and disabling every node.
  */
@@ -86,6 +87,9 @@ class InstallerServicesIT {
             assertFalse(line.contains("\n"), "one line: " + stopped);
             assertTrue(line.contains("herdcat@web-2 did not become ready") && line.contains("web-2 web-3 not done"),
                     stopped.toString());
+            assertTrue(stopped.out().contains("rolling restart of web-1 web-2 web-3 through the cluster")
+                    && stopped.out().contains("cannot take a rolling restart now (cannot reach the admin API"),
+                    "the cluster's rolling restart is asked first; no node answers here: " + stopped);
             assertEquals(List.of("restart herdcat@web-1", "restart herdcat@web-2"), changingCalls(),
                     "the upgrade stops at the node that does not come back");
             assertArrayEquals(Files.readAllBytes(newer), Files.readAllBytes(root.resolve("opt/herdcat/herdcat.jar")));

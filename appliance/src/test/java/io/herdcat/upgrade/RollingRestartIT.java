@@ -3,6 +3,7 @@ package io.herdcat.upgrade;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
@@ -71,7 +72,14 @@ class RollingRestartIT {
                 Files.copy(NodeProcess.jar(), next);
                 Files.move(next, installed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
+                NodeProcess stranger = NodeProcess.exec("rolling-restart-stranger", dir, Map.of(), List.of(
+                        "rolling-restart", "--nodes", "nosuch", "--admin", nodes.get(0).adminUrl(""), "--token-file",
+                        dir.resolve("admin.token").toString()));
+                assertEquals(1, stranger.awaitExit(Duration.ofMinutes(1)), stranger.output());
+                assertTrue(stranger.output().contains("no node nosuch in the cluster"), stranger.output());
+
                 NodeProcess cli = NodeProcess.exec("rolling-restart", dir, Map.of(), List.of("rolling-restart",
+                        "--nodes", "b,a",
                         "--admin", nodes.get(0).adminUrl(""), "--token-file", dir.resolve("admin.token").toString()));
                 assertEquals(0, cli.awaitExit(Duration.ofMinutes(6)), cli.output());
                 long after = clients.leastCounter();
