@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SlowClientsTest {
     private static final int PER_KIND = 1000;
-    private static final long NORMAL_MILLIS = 20_000;
+    private static final long NORMAL_MILLIS = 14_000;
     private TestBackend a;
     private TestBackend b;
     private Dispatcher dispatcher;

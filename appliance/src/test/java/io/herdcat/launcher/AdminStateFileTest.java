@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The admin state file is always whole: concurrent writers never leave it missing, partial or stray. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdminStateFileTest {
-    private static final int WRITERS = 16;
-    private static final int WRITES_EACH = 200;
+    private static final int WRITERS = 8;
+    private static final int WRITES_EACH = 50;
 
     @TempDir
     Path dir;
