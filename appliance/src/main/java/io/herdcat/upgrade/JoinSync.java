@@ -174,6 +174,14 @@ final class JoinSync {
     /** Takes one WAR into {@code folder}; null when done, else why not. */
     private String fetch(String member, WarEntry war, Path folder) throws IOException, InterruptedException {
         Path part = Files.createDirectories(deployDir).resolve(war.fileName() + ".part");
+        try {
+            return fetch(member, war, folder, part);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private String fetch(String member, WarEntry war, Path folder, Path part) throws IOException, InterruptedException {
         asking = UUID.randomUUID().toString();
         inbox.clear();
         channel.send(member, new WarAsk(asking, war.fileName(), war.sha256()));
@@ -210,14 +218,12 @@ final class JoinSync {
         }
         String sha = HexFormat.of().formatHex(digest.digest());
         if (written != war.size() || !sha.equals(war.sha256())) {
-            Files.deleteIfExists(part);
             return "what arrived differs from the list (" + written + " of " + war.size() + " bytes)";
         }
         Path tmp = folder.resolve("." + war.fileName() + ".installing");
         Files.copy(part, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, folder.resolve(war.fileName()), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        Files.deleteIfExists(part);
         return null;
     }
 }
