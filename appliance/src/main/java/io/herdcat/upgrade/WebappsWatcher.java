@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +50,6 @@ final class WebappsWatcher implements AutoCloseable {
             new io.netty.util.concurrent.DefaultThreadFactory("herdcat-webapps-watcher", true));
     /** What was last logged for a change that waits, so a wait is logged once, not every scan. */
     private final Map<String, String> told = new HashMap<>();
-    /** name@sha256 of WARs that are not WARs: not rolled, until the file changes. */
-    private final Set<String> refused = new HashSet<>();
     private Pending pending;
 
     /** @param members how many members the cluster has now, this node included */
@@ -117,15 +113,16 @@ final class WebappsWatcher implements AutoCloseable {
 
     /** Rolls (or applies here) one change; true when a roll started. */
     private boolean roll(Change c, UpgradeStatus last) throws IOException, InterruptedException {
-        if (!c.removed() && refused.contains(c.fileName() + "@" + c.sha256())) {
-            return false;
-        }
         if (last.war().equals(c.fileName()) && !last.id().isEmpty()
                 && (c.removed() ? last.sha256().isEmpty() : last.sha256().equals(c.sha256()))) {
             LOG.info("{}: {} {} was rolled already by {} (upgrade {}, {}); not rolled again", self, c.fileName(),
                     c.removed() ? "removal" : "version " + c.sha256().substring(0, 12), last.coordinator(), last.id(),
                     last.state().text());
-            settle(c);
+            if (last.state() == UpgradeStatus.State.DONE) {
+                settle(c);
+            } else {
+                changes.ignore(c);
+            }
             return false;
         }
         Path copy = null;
@@ -149,8 +146,9 @@ final class WebappsWatcher implements AutoCloseable {
                     c.removed() ? "was deleted" : "is new or changed", folder, started.id());
             return true;
         } catch (WarFile.NotAWar e) {
-            refused.add(c.fileName() + "@" + c.sha256());
-            LOG.warn("{}: {} in {} is not deployed anywhere: {}", self, c.fileName(), folder, e.getMessage());
+            changes.ignore(c);
+            LOG.warn("{}: {} in {} is not deployed anywhere: {}; a new copy is looked at again", self, c.fileName(),
+                    folder, e.getMessage());
             return false;
         } catch (UpgradeRefused e) {
             if (e.status() == 503 && members.getAsInt() <= 1) {
@@ -172,22 +170,30 @@ final class WebappsWatcher implements AutoCloseable {
             deployer.apply(c.fileName(), LOCAL_TIMEOUT);
             LOG.info("{}: {} {} on this node, the only member of the cluster", self, c.fileName(),
                     c.removed() ? "undeployed" : "deployed");
+            settle(c);
         } catch (WebappDeployer.DeployFailed e) {
-            LOG.warn("{}: {} on this node, the only member of the cluster: {}", self, c.fileName(), e.getMessage());
+            LOG.warn("{}: {} on this node, the only member of the cluster: {}; a new copy is tried again", self,
+                    c.fileName(), e.getMessage());
+            told.remove(c.fileName());
+            changes.ignore(c);
         }
-        settle(c);
     }
 
-    /** A roll this node started ended: said once; what the folder holds now is what this node runs. */
+    /**
+     * A roll this node started ended, said once. Done: what the folder holds is what the node runs. Else
+     * the change is left alone until the operator copies the file anew (or deletes it again).
+     */
     private void ended(Pending p, UpgradeStatus status) {
         if (status.id().equals(p.id()) && status.state() == UpgradeStatus.State.DONE) {
             LOG.info("{}: {} rolled through the cluster: {}", self, p.change().fileName(), status.message());
+            settle(p.change());
         } else {
-            LOG.warn("{}: rolling {} through the cluster ended {}: {}; not tried again until the file changes", self,
-                    p.change().fileName(), status.id().equals(p.id()) ? status.state().text() : "unheard of",
-                    status.message());
+            LOG.warn("{}: rolling {} through the cluster ended {}: {}; {}", self, p.change().fileName(),
+                    status.id().equals(p.id()) ? status.state().text() : "unheard of", status.message(),
+                    p.change().removed() ? "not tried again unless the WAR comes back and is deleted again"
+                            : "not tried again until a new copy of the WAR is put in place");
+            changes.ignore(p.change());
         }
-        settle(p.change());
     }
 
     /** Records the folder's file as this node's, so the change is not taken again. */

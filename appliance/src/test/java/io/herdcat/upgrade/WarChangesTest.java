@@ -36,7 +36,7 @@ class WarChangesTest {
         assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(200, 2))), "still growing");
         assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(300, 2))), "same time, other size");
         assertEquals(0, hashed, "a file that moves is not read");
-        assertEquals(List.of(new Change("shop.war", "v1")), scan(Map.of("shop.war", new Stamp(300, 2))));
+        assertEquals(List.of(new Change("shop.war", "v1", new Stamp(300, 2))), scan(Map.of("shop.war", new Stamp(300, 2))));
     }
 
     @Test
@@ -58,8 +58,8 @@ class WarChangesTest {
         ledger.record("shop.war", new WarLedger.Entry("v1", 300, 2));
         contents.put("shop.war", "v2");
         scan(Map.of("shop.war", new Stamp(310, 5)));
-        assertEquals(List.of(new Change("shop.war", "v2")), scan(Map.of("shop.war", new Stamp(310, 5))));
-        assertEquals(List.of(new Change("shop.war", "v2")), scan(Map.of("shop.war", new Stamp(310, 5))),
+        assertEquals(List.of(new Change("shop.war", "v2", new Stamp(310, 5))), scan(Map.of("shop.war", new Stamp(310, 5))));
+        assertEquals(List.of(new Change("shop.war", "v2", new Stamp(310, 5))), scan(Map.of("shop.war", new Stamp(310, 5))),
                 "not rolled yet (an upgrade ran): asked again");
         ledger.record("shop.war", new WarLedger.Entry("v2", 310, 5));
         assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(310, 5))));
@@ -84,8 +84,33 @@ class WarChangesTest {
         assertEquals(List.of(), scan(Map.of("blog.war", new Stamp(50, 2))), "missed once");
         assertEquals(List.of(), scan(both), "back: a replace done as delete, then copy");
         assertEquals(List.of(), scan(Map.of("blog.war", new Stamp(50, 2))));
-        assertEquals(List.of(new Change("shop.war", null)), scan(Map.of("blog.war", new Stamp(50, 2))));
-        assertEquals(true, new Change("shop.war", null).removed());
+        assertEquals(List.of(Change.removal("shop.war")), scan(Map.of("blog.war", new Stamp(50, 2))));
+        assertEquals(true, Change.removal("shop.war").removed());
+    }
+
+    @Test
+    void aChangeGivenUpOnIsNotReportedOrReadAgainUntilANewCopyArrives() throws IOException {
+        contents.put("shop.war", "v2");
+        scan(Map.of("shop.war", new Stamp(310, 5)));
+        Change v2 = scan(Map.of("shop.war", new Stamp(310, 5))).get(0);
+        changes.ignore(v2);
+        int read = hashed;
+        assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(310, 5))));
+        assertEquals(read, hashed, "not read again");
+        assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(310, 8))), "copied again: seen once");
+        assertEquals(List.of(new Change("shop.war", "v2", new Stamp(310, 8))), scan(Map.of("shop.war", new Stamp(310, 8))));
+    }
+
+    @Test
+    void aDeletionGivenUpOnIsNotReportedUntilTheFileIsBackAndGoneAgain() throws IOException {
+        ledger.record("shop.war", new WarLedger.Entry("v1", 300, 2));
+        scan(Map.of());
+        Change gone = scan(Map.of()).get(0);
+        changes.ignore(gone);
+        assertEquals(List.of(), scan(Map.of()));
+        assertEquals(List.of(), scan(Map.of("shop.war", new Stamp(300, 2))), "back");
+        scan(Map.of());
+        assertEquals(List.of(Change.removal("shop.war")), scan(Map.of()), "gone again");
     }
 
     @Test
@@ -94,6 +119,6 @@ class WarChangesTest {
         contents.put("blog.war", "b1");
         Map<String, Stamp> folder = Map.of("shop.war", new Stamp(300, 2), "blog.war", new Stamp(50, 3));
         assertEquals(List.of(), scan(folder));
-        assertEquals(List.of(new Change("blog.war", "b1")), scan(folder));
+        assertEquals(List.of(new Change("blog.war", "b1", new Stamp(50, 3))), scan(folder));
     }
 }
