@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code deploy.cluster=true} on nodes that each have their own webapps folder: a WAR dropped into
  * one node's folder is deployed on every node (and lands in every folder), a new version dropped into
  * another node's folder replaces it everywhere, a node that joins later holds the cluster's WAR before
- * it is ready, and a WAR deleted from one folder is undeployed from every node.
+ * it is ready (and has set aside the one the cluster does not run), and a WAR deleted from one folder
+ * is undeployed from every node.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
@@ -60,12 +61,17 @@ class ClusterDeployIT {
             assertArrayEquals(Files.readAllBytes(webapps("a").resolve("app.war")),
                     Files.readAllBytes(webapps("b").resolve("app.war")), "b's folder holds v2 too");
 
+            // c's folder lacks the cluster's WAR and holds one the cluster does not run
+            TestWars.drop(Files.createDirectories(webapps("c")), "stale.war", "stale", true);
             NodeProcess c = start("c");
             nodes.add(c);
             c.awaitReady();
             assertArrayEquals(Files.readAllBytes(webapps("a").resolve("app.war")),
                     Files.readAllBytes(webapps("c").resolve("app.war")), "c took the cluster's WAR before it was ready");
             assertEquals("version=v2", Http.get(c.httpUrl("/app/")).body().strip(), "c serves v2 once ready");
+            assertTrue(Files.notExists(webapps("c").resolve("stale.war")), "the cluster's set wins");
+            assertTrue(Files.exists(dir.resolve("work-c/deploy/set-aside/stale.war")), "moved aside, not deleted");
+            assertEquals(404, Http.status(c.httpUrl("/stale/")));
 
             for (NodeProcess n : nodes) {
                 Cluster.awaitReadyNodes(n, 3);
