@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code deploy.cluster=true} on nodes that each have their own webapps folder: a WAR dropped into
- * one node's folder is deployed on every node (and lands in every folder), a new version dropped into
+ * the folder of a node alone in its cluster is deployed there, and taken by the next node before it
+ * starts; a WAR dropped into one node's folder is deployed on every node (and lands in every folder), a new version dropped into
  * another node's folder replaces it everywhere, a node that joins later holds the cluster's WAR before
  * it is ready (and has set aside the one the cluster does not run), and a WAR deleted from one folder
  * is undeployed from every node.
@@ -41,23 +42,28 @@ class ClusterDeployIT {
         Cluster.prepare(dir);
         List<NodeProcess> nodes = new ArrayList<>();
         try {
-            nodes.add(start("a"));
-            nodes.add(start("b"));
-            for (NodeProcess n : nodes) {
-                n.awaitReady();
-            }
+            NodeProcess a = start("a");
+            nodes.add(a);
+            a.awaitReady();
+            TestWars.drop(webapps("a"), "solo.war", "solo", true);
+            awaitServed(List.of(a), "/solo/", "version=solo"); // alone: deployed on a itself
+
+            NodeProcess b = start("b");
+            nodes.add(b);
+            b.awaitReady();
+            assertEquals("version=solo", Http.get(b.httpUrl("/solo/")).body().strip(), "b took solo.war from a");
             for (NodeProcess n : nodes) {
                 Cluster.awaitReadyNodes(n, 2);
             }
-            NodeProcess a = nodes.get(0);
-            NodeProcess b = nodes.get(1);
 
             TestWars.drop(webapps("b"), "app.war", "v1", true);
-            awaitServed(List.of(a, b), "version=v1");
+            awaitRolled(a, sha256(webapps("b").resolve("app.war")));
+            assertServed(List.of(a, b), "version=v1");
             assertTrue(Files.exists(webapps("a").resolve("app.war")), "a's folder holds the WAR the cluster runs");
 
             TestWars.drop(webapps("a"), "app.war", "v2", true);
-            awaitServed(List.of(a, b), "version=v2");
+            awaitRolled(b, sha256(webapps("a").resolve("app.war")));
+            assertServed(List.of(a, b), "version=v2");
             assertArrayEquals(Files.readAllBytes(webapps("a").resolve("app.war")),
                     Files.readAllBytes(webapps("b").resolve("app.war")), "b's folder holds v2 too");
 
@@ -77,8 +83,10 @@ class ClusterDeployIT {
                 Cluster.awaitReadyNodes(n, 3);
             }
             Files.delete(webapps("b").resolve("app.war"));
-            await("app undeployed from every node").atMost(ROLL).pollInterval(Duration.ofMillis(500))
-                    .until(() -> nodes.stream().allMatch(n -> Http.status(n.httpUrl("/app/")) == 404));
+            awaitRolled(c, "");
+            for (NodeProcess n : nodes) {
+                assertEquals(404, Http.status(n.httpUrl("/app/")), "undeployed from " + n.httpUrl("/"));
+            }
             for (String name : List.of("a", "b", "c")) {
                 assertTrue(Files.notExists(webapps(name).resolve("app.war")), name + "'s folder no longer holds it");
             }
@@ -98,10 +106,36 @@ class ClusterDeployIT {
         return dir.resolve("webapps-" + name);
     }
 
-    private static void awaitServed(List<NodeProcess> nodes, String body) {
+    /**
+     * Waits until {@code node} says the last roll of app.war, of the WAR with {@code sha256} (empty: the
+     * undeploy), is done; each node has then been checked on its own HTTP port. Polls the admin port, not
+     * the webapp, so the nodes' drains are not kept busy.
+     */
+    private static void awaitRolled(NodeProcess node, String sha256) {
+        String[] last = {""};
+        await("app.war rolled (" + (sha256.isEmpty() ? "undeployed" : sha256) + ")").atMost(ROLL)
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    last[0] = Http.get(node.adminUrl("/upgrade")).body();
+                    return last[0].contains("\"war\":\"app.war\"") && last[0].contains("\"sha256\":\"" + sha256 + "\"")
+                            && last[0].contains("\"state\":\"done\"");
+                });
+    }
+
+    private static void assertServed(List<NodeProcess> nodes, String body) throws Exception {
+        for (NodeProcess n : nodes) {
+            assertEquals(body, Http.get(n.httpUrl("/app/")).body().strip(), "served by " + n.httpUrl("/"));
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
+    }
+
+    private static void awaitServed(List<NodeProcess> nodes, String path, String body) {
         await("every node serves " + body).atMost(ROLL).pollInterval(Duration.ofMillis(500)).until(() -> {
             for (NodeProcess n : nodes) {
-                Http.Response r = Http.get(n.httpUrl("/app/"));
+                Http.Response r = Http.get(n.httpUrl(path));
                 if (r.status() != 200 || !r.body().strip().equals(body)) {
                     return false;
                 }
