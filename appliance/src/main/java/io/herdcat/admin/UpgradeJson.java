@@ -17,7 +17,7 @@ final class UpgradeJson {
     /** The steps a node is being worked on in (or staged for), which take time worth showing. */
     private static final Set<UpgradeStatus.Step> UNDER_WAY = EnumSet.of(UpgradeStatus.Step.STAGED,
             UpgradeStatus.Step.DISABLING, UpgradeStatus.Step.DRAINING, UpgradeStatus.Step.DEPLOYING,
-            UpgradeStatus.Step.CHECKING, UpgradeStatus.Step.ENABLING);
+            UpgradeStatus.Step.UNDEPLOYING, UpgradeStatus.Step.CHECKING, UpgradeStatus.Step.ENABLING);
 
     private UpgradeJson() {
     }

@@ -22,6 +22,10 @@ public enum Setting {
             "Folder for this node's compiled JSPs and temporary files (default: work/<name>)."),
     DEPLOY_SCAN_INTERVAL("deploy.scan.interval", "DURATION", "5s",
             "How often the webapps folder is checked for added, changed or removed webapps."),
+    DEPLOY_CLUSTER("deploy.cluster", "BOOL", "false",
+            "A WAR dropped into (or deleted from) any node's webapps folder is rolled out to (or undeployed from) "
+                    + "every node, one at a time; a node that joins later takes the cluster's WARs before it starts. "
+                    + "Needs a webapps folder per node."),
     HTTP_ADDRESS("http.address", "ADDR", "0.0.0.0", "Address the HTTP/1.1 connector listens on."),
     HTTP_PORT("http.port", "PORT", "8080", "HTTP/1.1 connector port (0 = any free port)."),
     AJP_ADDRESS("ajp.address", "ADDR", "0.0.0.0", "Address the AJP/1.3 connector listens on."),

@@ -31,7 +31,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), then
  * start its parts as one {@link LifeCycle} — bind the admin port and Tomcat's privileged ports, give up
- * root, answer on the admin port, join the cluster, start Tomcat, follow the election of the HTTP front,
+ * root, answer on the admin port, join the cluster, take the cluster's WARs ({@code deploy.cluster}),
+ * start Tomcat, follow the election of the HTTP front,
  * announce readiness — then wait for SIGTERM and stop them in reverse, gracefully.
  */
 final class NodeLauncher {
@@ -109,6 +110,11 @@ final class NodeLauncher {
                 .add(Phase.DROP, "drop root", privileges::drop, left -> privileges.close())
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
                 .add(Phase.SERVE, JOIN, cluster::join, left -> cluster.close())
+                .add(Phase.SERVE, "take the cluster's WARs", () -> {
+                    if (config.deployCluster()) {
+                        upgrades.takeClusterWars();
+                    }
+                })
                 .add(Phase.SERVE, "start Tomcat", () -> {
                     node.start();
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
@@ -117,6 +123,9 @@ final class NodeLauncher {
                     upgrades.onRestart(() -> shutdown.trigger("rolling restart", Main.RESTART));
                     admin.upgrades(upgrades);
                     cluster.addListener(upgrades);
+                    if (config.deployCluster()) {
+                        upgrades.watchWebapps(config.deployScanInterval());
+                    }
                 }, left -> upgrades.close())
                 .add(Phase.SERVE, "serve metrics", () -> {
                     metrics.start();

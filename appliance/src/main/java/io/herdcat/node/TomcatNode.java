@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded Tomcat of one node: an HTTP/1.1 and an AJP/1.3 connector, an Engine whose jvmRoute is
  * the node name, and a Host that deploys whatever is in the webapps folder with Tomcat's own
- * {@link HostConfig} (deploy, redeploy, undeploy, {@code app##2.war} parallel deployment).
+ * {@link HostConfig} (deploy, redeploy, undeploy, {@code app##2.war} parallel deployment). With
+ * {@code deploy.cluster} it deploys the folder only on start; later changes go through
+ * {@link WebappDeployer}, asked by the cluster-wide deploy.
  */
 public final class TomcatNode {
     private static final Logger LOG = LoggerFactory.getLogger(TomcatNode.class);
@@ -155,7 +157,8 @@ public final class TomcatNode {
         }
         host = tomcat.getHost();
         host.setAppBase(config.webapps().toAbsolutePath().toString());
-        host.setAutoDeploy(true);
+        // deploy.cluster: a WAR dropped into the folder is rolled through the cluster, not deployed here alone
+        host.setAutoDeploy(!config.deployCluster());
         host.setDeployOnStartup(true);
         StandardHost standardHost = (StandardHost) host;
         // Several nodes on one host may share the folder: serve WARs in place, never write into it.

@@ -85,6 +85,37 @@ public final class WebappDeployer {
         }
     }
 
+    /**
+     * Makes the Host match what the webapps folder holds now under {@code fileName}: deploys it when
+     * it is new, redeploys it when the file changed, undeploys its webapp when the file is gone; returns
+     * once that is so (for a Host that does not scan the folder by itself).
+     *
+     * @throws DeployFailed when the webapp does not run (or is still deployed) within {@code timeout}
+     */
+    public void apply(String fileName, Duration timeout) throws DeployFailed, InterruptedException {
+        String name = new ContextName(fileName, true).getName();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean present = Files.exists(webapps.resolve(fileName));
+        lock(name, deadline);
+        hostConfig.removeServiced(name);
+        hostConfig.check(name);
+        while (true) {
+            Container now = host.findChild(name);
+            if (!present && now == null
+                    || present && now instanceof Context ctx && ctx.getState() == LifecycleState.STARTED) {
+                return;
+            }
+            if (present && now instanceof Context ctx && ctx.getState().compareTo(LifecycleState.STARTED) > 0) {
+                throw new DeployFailed(name + " did not start (" + ctx.getState() + "); see the node's log");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DeployFailed(name + (present ? " did not start in time" : " still deployed after "
+                        + timeout.toSeconds() + " s") + "; see the node's log");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private void lock(String name, long deadline) throws DeployFailed, InterruptedException {
         while (!hostConfig.tryAddServiced(name)) {
             if (System.nanoTime() > deadline) {

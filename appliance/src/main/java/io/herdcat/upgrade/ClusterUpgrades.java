@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * is accepted here — the {@link RollingUpgrade} it coordinates. One upgrade at a time cluster-wide: an
  * upgrade that any node has announced as running refuses the next with 409. When the coordinator of a
  * running upgrade leaves the cluster, the first member of the new view takes the coordination over
- * (every node staged the WAR and heard every step), so the upgrade ends, one way or the other.
+ * (every node staged the WAR and heard every step), so the upgrade ends, one way or the other. With
+ * {@code deploy.cluster} it also runs the webapps folder's watcher, and serves (and, before Tomcat
+ * starts, asks a member for) the cluster's WARs.
  */
 public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterUpgrades.class);
@@ -35,6 +37,11 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
     private final Duration drainTimeout;
     private final UpgradeChannel channel;
     private final UpgradeAgent agent;
+    private final TomcatNode tomcat;
+    private final WarLedger ledger = new WarLedger();
+    private final WarSource source;
+    private final JoinSync joinSync;
+    private volatile WebappsWatcher watcher;
     private volatile RollingUpgrade coordinating;
 
     /**
@@ -47,12 +54,18 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
         this.membership = membership;
         this.staging = staging;
         this.drainTimeout = drainTimeout;
+        this.tomcat = tomcat;
         this.channel = new UpgradeChannel(self, membership);
         this.agent = new UpgradeAgent(self, tomcat, staging, drainTimeout,
-                new HealthCheck(tomcat.httpHost(), tomcat::httpPort, HEALTH_WITHIN), channel);
+                new HealthCheck(tomcat.httpHost(), tomcat::httpPort, HEALTH_WITHIN), channel, ledger);
+        this.source = new WarSource(self, channel, ledger, () -> tomcat.deployer().webappsFolder(),
+                () -> watcher != null);
+        this.joinSync = new JoinSync(self, membership, channel, () -> tomcat.deployer().webappsFolder(),
+                staging.resolveSibling("deploy"));
         channel.onMessage((from, m) -> {
             RollingUpgrade c = coordinating;
-            if ((c == null || !c.offer(from, m)) && !agent.offer(from, m)) {
+            if ((c == null || !c.offer(from, m)) && !agent.offer(from, m) && !source.offer(from, m)
+                    && !joinSync.offer(from, m)) {
                 LOG.debug("{}: upgrade message {} from {} is for no upgrade here", self, m.kind(), from);
             }
         });
@@ -60,17 +73,7 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
 
     @Override
     public synchronized UpgradeStatus start(WarFile war, Path file, String healthPath) throws UpgradeRefused {
-        UpgradeStatus now = status();
-        if (now.running()) {
-            throw new UpgradeRefused(409, "upgrade " + now.id() + " of " + now.war() + " is running (coordinated by "
-                    + now.coordinator() + "); wait for it to end");
-        }
-        requireEveryNodeReady("upgrade");
-        List<String> plan = RollingUpgrade.plan(membership.view());
-        if (plan.size() < 2) {
-            throw new UpgradeRefused(503, "a rolling upgrade needs at least two ready nodes (one serves while another"
-                    + " is upgraded); the cluster has " + plan.size());
-        }
+        List<String> plan = requireRollable("upgrade");
         String id = UUID.randomUUID().toString().substring(0, 13);
         Path upload;
         try {
@@ -118,6 +121,58 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
         t.setDaemon(true);
         t.start();
         return upgrade.status();
+    }
+
+    @Override
+    public synchronized UpgradeStatus undeploy(String fileName) throws UpgradeRefused {
+        if (!WarFile.validName(fileName)) {
+            throw new UpgradeRefused(400, "'" + fileName + "' is not a WAR file name");
+        }
+        List<String> plan = requireRollable("undeploy");
+        String id = UUID.randomUUID().toString().substring(0, 13);
+        RollingUpgrade undeploy = RollingUpgrade.undeploy(id, fileName, membership, channel, drainTimeout, plan);
+        coordinating = undeploy;
+        LOG.info("{}: undeploy {}: removing {} from {}", self, id, fileName, String.join(", ", plan));
+        Thread t = new Thread(undeploy, "herdcat-undeploy-" + id);
+        t.setDaemon(true);
+        t.start();
+        return undeploy.status();
+    }
+
+    /** The plan of a new roll; refused when one runs, a node is not ready, or too few nodes are. */
+    private List<String> requireRollable(String what) throws UpgradeRefused {
+        UpgradeStatus now = status();
+        if (now.running()) {
+            throw new UpgradeRefused(409, "upgrade " + now.id() + " of " + now.war() + " is running (coordinated by "
+                    + now.coordinator() + "); wait for it to end");
+        }
+        requireEveryNodeReady(what);
+        List<String> plan = RollingUpgrade.plan(membership.view());
+        if (plan.size() < 2) {
+            throw new UpgradeRefused(503, "a rolling " + what + " needs at least two ready nodes (one serves while"
+                    + " another is " + (what.equals("upgrade") ? "upgraded" : "changed") + "); the cluster has "
+                    + plan.size());
+        }
+        return plan;
+    }
+
+    /**
+     * Before Tomcat starts on a node with {@code deploy.cluster}: takes the WARs the cluster runs from a
+     * ready member (see {@link JoinSync}).
+     */
+    public void takeClusterWars() throws InterruptedException {
+        joinSync.run();
+    }
+
+    /**
+     * Starts watching the webapps folder (once Tomcat runs): a WAR dropped in, replaced or deleted is
+     * rolled through the cluster ({@code deploy.cluster}).
+     */
+    public void watchWebapps(Duration interval) {
+        WebappsWatcher w = new WebappsWatcher(self, tomcat.deployer(), ledger, this,
+                () -> membership.view().memberNames().size(), staging.resolveSibling("deploy"), interval);
+        w.start();
+        watcher = w;
     }
 
     /** A node not ready yet (or stopping) would be left out of the roll: the cluster would end on two versions. */
@@ -181,6 +236,11 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
 
     @Override
     public void close() {
+        WebappsWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
+        source.close();
         agent.close();
     }
 }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * time, the front's node last: disabled (no new sessions), stopped (no requests; its sessions are
  * served by the others, which hold them), drained, deployed, checked, given back its activation. A node
  * whose check fails goes back by itself; the nodes already done go back too, in reverse order, so the
- * cluster ends on one version. Every change of step is sent to every node.
+ * cluster ends on one version. Every change of step is sent to every node. A rolling undeploy takes
+ * the same steps, the node removing the webapp instead of deploying one, with no check.
  */
 final class RollingUpgrade implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
@@ -75,11 +76,26 @@ final class RollingUpgrade implements Runnable {
     private final java.util.Set<String> returning = new java.util.HashSet<>();
     /** A rolling restart: no WAR, each node stopped for its supervisor to start again. */
     private final boolean restart;
+    /** A rolling undeploy: no WAR, each node removes the webapp of {@link #war}'s name. */
+    private final boolean undeploy;
     private final long startedAt;
 
     RollingUpgrade(String id, WarFile war, Path file, String healthPath, ClusterMembership membership,
                    UpgradeChannel channel, Duration drainTimeout, List<String> plan) {
+        this(id, war, file, healthPath, membership, channel, drainTimeout, plan, false);
+    }
+
+    /** A rolling undeploy of {@code fileName} through the nodes in {@code plan}. */
+    static RollingUpgrade undeploy(String id, String fileName, ClusterMembership membership, UpgradeChannel channel,
+                                   Duration drainTimeout, List<String> plan) {
+        return new RollingUpgrade(id, new WarFile(fileName, WarFile.contextPath(fileName), 0, "", 0), null, "",
+                membership, channel, drainTimeout, plan, true);
+    }
+
+    private RollingUpgrade(String id, WarFile war, Path file, String healthPath, ClusterMembership membership,
+                           UpgradeChannel channel, Duration drainTimeout, List<String> plan, boolean undeploy) {
         this.id = id;
+        this.undeploy = undeploy;
         this.war = war;
         this.file = file;
         this.healthPath = healthPath;
@@ -93,6 +109,7 @@ final class RollingUpgrade implements Runnable {
             progress.put(node, new NodeProgress(node, Step.WAITING, 0, ""));
         }
         this.status = status(State.RUNNING, restart ? "restarting every node, one at a time"
+                : undeploy ? "undeploying " + war.fileName() + " from every node, one at a time"
                 : "staging " + war.fileName() + " on every node", 0);
     }
 
@@ -122,6 +139,7 @@ final class RollingUpgrade implements Runnable {
                    ClusterMembership membership, UpgradeChannel channel, Duration drainTimeout) {
         this.id = last.id();
         this.restart = last.restart();
+        this.undeploy = begin != null && begin.undeploy();
         this.war = restart ? new WarFile("", "", 0, "", 0)
                 : new WarFile(begin.fileName(), last.contextPath(), begin.size(), begin.sha256(), 0);
         this.file = null;
@@ -237,6 +255,7 @@ final class RollingUpgrade implements Runnable {
                 done.add(n.node());
             }
             finish(State.DONE, (restart ? "every node restarted"
+                    : undeploy ? war.fileName() + " is undeployed from every node"
                     : "every node runs " + war.fileName() + " (" + war.sha256().substring(0, 12) + ")")
                     + (left.isEmpty() ? "" : "; " + String.join(", ", left) + " left the cluster during the upgrade"));
         } catch (InterruptedException e) {
@@ -258,14 +277,16 @@ final class RollingUpgrade implements Runnable {
 
     /** Sends the WAR to every node; null when every planned node staged it, else why not. */
     private String stage() throws IOException, InterruptedException {
-        channel.send(null, new Begin(id, war.fileName(), war.sha256(), war.size(), healthPath));
-        try (InputStream in = Files.newInputStream(file)) {
-            long offset = 0;
-            for (byte[] chunk; (chunk = in.readNBytes(CHUNK)).length > 0; offset += chunk.length) {
-                channel.send(null, new Chunk(id, offset, chunk));
+        channel.send(null, new Begin(id, war.fileName(), war.sha256(), war.size(), healthPath, undeploy));
+        if (!undeploy) {
+            try (InputStream in = Files.newInputStream(file)) {
+                long offset = 0;
+                for (byte[] chunk; (chunk = in.readNBytes(CHUNK)).length > 0; offset += chunk.length) {
+                    channel.send(null, new Chunk(id, offset, chunk));
+                }
             }
+            channel.send(null, new End(id));
         }
-        channel.send(null, new End(id));
         Map<String, String> folders = new HashMap<>();
         long deadline = System.nanoTime() + STAGE_TIMEOUT.toNanos();
         while (folders.size() < progress.size()) {
@@ -298,7 +319,7 @@ final class RollingUpgrade implements Runnable {
         Activation before = leftMidStep.contains(node) ? Activation.ACTIVE : activation(node).orElse(Activation.ACTIVE);
         message("upgrading " + node);
         takeOutOfRotation(node, before, "");
-        channel.send(node, new Deploy(id, healthPath));
+        channel.send(node, new Deploy(id, healthPath, undeploy));
         Result result = awaitResult(node);
         if (!result.ok()) {
             step(node, result.wentBack() ? Step.ROLLED_BACK : Step.FAILED, result.detail());

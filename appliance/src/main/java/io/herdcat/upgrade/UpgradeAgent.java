@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's part in rolling upgrades, on one thread of its own: it receives the staged WAR (checked
  * against its size and SHA-256), and when the coordinator asks, drains, keeps a copy of what the webapps
- * folder held under that name, deploys the new WAR, checks its health path directly on this node, and —
- * when the check fails — goes back to the copy by itself before it answers. It also keeps the last
+ * folder held under that name, deploys the new WAR (or, for a rolling undeploy, removes the webapp),
+ * checks its health path directly on this node, and — when the check fails — goes back to the copy by
+ * itself before it answers. What it puts into the folder it records in the {@link WarLedger}, so the
+ * cluster-wide deploy's watcher does not take it for the operator's drop. It also keeps the last
  * status the coordinator sent, so every node answers {@code GET /upgrade} the same.
  */
 final class UpgradeAgent implements AutoCloseable {
@@ -47,6 +49,7 @@ final class UpgradeAgent implements AutoCloseable {
     private final Duration drainTimeout;
     private final HealthCheck health;
     private final UpgradeChannel channel;
+    private final WarLedger ledger;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             new io.netty.util.concurrent.DefaultThreadFactory("herdcat-upgrade-agent", true));
     private volatile UpgradeStatus latest = UpgradeStatus.idle();
@@ -68,8 +71,9 @@ final class UpgradeAgent implements AutoCloseable {
     }
 
     UpgradeAgent(String self, TomcatNode tomcat, Path staging, Duration drainTimeout, HealthCheck health,
-                 UpgradeChannel channel) {
+                 UpgradeChannel channel, WarLedger ledger) {
         this.self = self;
+        this.ledger = ledger;
         this.tomcat = tomcat;
         this.staging = staging;
         this.drainTimeout = drainTimeout;
@@ -139,6 +143,18 @@ final class UpgradeAgent implements AutoCloseable {
         abandon();
         if (!WarFile.validName(b.fileName()) || !b.id().matches("[A-Za-z0-9-]{1,64}")) {
             channel.send(from, new Staged(b.id(), self, false, "refused the WAR's name " + b.fileName(), ""));
+            return;
+        }
+        if (b.undeploy()) {
+            try {
+                Files.createDirectories(staging);
+                Files.writeString(staging.resolve(b.id() + ".name"), b.fileName());
+                lastStaged = b;
+                LOG.info("{}: undeploy {}: ready to remove {}", self, b.id(), b.fileName());
+                channel.send(from, new Staged(b.id(), self, true, "", webappsFolder()));
+            } catch (IOException e) {
+                channel.send(from, new Staged(b.id(), self, false, "cannot stage the undeploy: " + e, ""));
+            }
             return;
         }
         try {
@@ -216,13 +232,26 @@ final class UpgradeAgent implements AutoCloseable {
             } else if (first) {
                 Files.writeString(none, "");
             }
+            if (d.undeploy()) {
+                channel.send(from, new Progress(d.id(), self, Step.UNDEPLOYING));
+                LOG.info("{}: undeploy {}: removing {}", self, d.id(), fileName);
+                ledger.forget(fileName);
+                deployer.remove(fileName, DEPLOY_TIMEOUT);
+                channel.send(from, new Result(d.id(), self, true, false, ""));
+                return;
+            }
             channel.send(from, new Progress(d.id(), self, Step.DEPLOYING));
-            if (Files.exists(current) && WarFile.sha256(current).equals(WarFile.sha256(staged(d.id())))) {
-                LOG.info("{}: upgrade {}: {} is deployed already", self, d.id(), fileName);
+            String sha = WarFile.sha256(staged(d.id()));
+            ledger.record(fileName, new WarLedger.Entry(sha, Files.size(staged(d.id())), -1));
+            if (Files.exists(current) && WarFile.sha256(current).equals(sha)) {
+                // in the folder already (dropped there, or a deploy asked twice): the webapp must run it
+                LOG.info("{}: upgrade {}: {} is in the webapps folder already", self, d.id(), fileName);
+                deployer.apply(fileName, DEPLOY_TIMEOUT);
             } else {
                 LOG.info("{}: upgrade {}: deploying {}", self, d.id(), fileName);
                 deployer.install(staged(d.id()), fileName, DEPLOY_TIMEOUT);
             }
+            ledger.record(fileName, current);
             channel.send(from, new Progress(d.id(), self, Step.CHECKING));
             String unhealthy = health.check(WarFile.contextPath(fileName), d.healthPath());
             if (unhealthy == null) {
@@ -262,9 +291,12 @@ final class UpgradeAgent implements AutoCloseable {
         WebappDeployer deployer = tomcat.deployer();
         try {
             if (Files.exists(previous)) {
+                ledger.record(fileName, new WarLedger.Entry(WarFile.sha256(previous), Files.size(previous), -1));
                 deployer.install(previous, fileName, DEPLOY_TIMEOUT);
+                ledger.record(fileName, deployer.webappsFolder().resolve(fileName));
                 return health.check(WarFile.contextPath(fileName), healthPath);
             }
+            ledger.forget(fileName);
             deployer.remove(fileName, DEPLOY_TIMEOUT);
             return null;
         } catch (IOException | WebappDeployer.DeployFailed e) {

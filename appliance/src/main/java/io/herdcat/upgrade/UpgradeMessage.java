@@ -25,8 +25,17 @@ sealed interface UpgradeMessage {
 
     void write(DataOutputStream out) throws IOException;
 
-    /** The WAR that follows, and the health path every node is checked on (a new coordinator needs it). */
-    record Begin(String id, String fileName, String sha256, long size, String healthPath) implements UpgradeMessage {
+    /**
+     * The WAR that follows, and the health path every node is checked on (a new coordinator needs it);
+     * {@code undeploy}: no WAR follows, every node removes {@code fileName} (written last, so a node of
+     * an earlier build reads the rest and, staging nothing, refuses the upgrade).
+     */
+    record Begin(String id, String fileName, String sha256, long size, String healthPath, boolean undeploy)
+            implements UpgradeMessage {
+        Begin(String id, String fileName, String sha256, long size, String healthPath) {
+            this(id, fileName, sha256, size, healthPath, false);
+        }
+
         public String kind() {
             return "begin";
         }
@@ -37,6 +46,7 @@ sealed interface UpgradeMessage {
             out.writeUTF(sha256);
             out.writeLong(size);
             out.writeUTF(healthPath);
+            out.writeBoolean(undeploy);
         }
     }
 
@@ -78,8 +88,15 @@ sealed interface UpgradeMessage {
         }
     }
 
-    /** To one node: drain, deploy the staged WAR, check {@code healthPath}; go back by itself if that fails. */
-    record Deploy(String id, String healthPath) implements UpgradeMessage {
+    /**
+     * To one node: drain, deploy the staged WAR, check {@code healthPath}; go back by itself if that
+     * fails. {@code undeploy}: drain and remove the webapp instead (no check).
+     */
+    record Deploy(String id, String healthPath, boolean undeploy) implements UpgradeMessage {
+        Deploy(String id, String healthPath) {
+            this(id, healthPath, false);
+        }
+
         public String kind() {
             return "deploy";
         }
@@ -87,6 +104,7 @@ sealed interface UpgradeMessage {
         public void write(DataOutputStream out) throws IOException {
             out.writeUTF(id);
             out.writeUTF(healthPath);
+            out.writeBoolean(undeploy);
         }
     }
 
@@ -168,9 +186,76 @@ sealed interface UpgradeMessage {
         }
     }
 
+    /** One WAR of a node's webapps folder, as the cluster-wide deploy last recorded it. */
+    record WarEntry(String fileName, String sha256, long size) {
+    }
+
+    /** To one ready member, from a node about to start: which WARs does the cluster run? */
+    record ManifestAsk(String id) implements UpgradeMessage {
+        public String kind() {
+            return "manifest-ask";
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(id);
+        }
+    }
+
+    /** The answer to {@link ManifestAsk}; {@code shared} false: that member does not run {@code deploy.cluster}. */
+    record Manifest(String id, String node, boolean shared, List<WarEntry> wars) implements UpgradeMessage {
+        public Manifest {
+            wars = List.copyOf(wars);
+        }
+
+        public String kind() {
+            return "manifest";
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(id);
+            out.writeUTF(node);
+            out.writeBoolean(shared);
+            out.writeInt(wars.size());
+            for (WarEntry w : wars) {
+                out.writeUTF(w.fileName());
+                out.writeUTF(w.sha256());
+                out.writeLong(w.size());
+            }
+        }
+    }
+
+    /** To the member that sent a {@link Manifest}: send this WAR (the version of that SHA-256). */
+    record WarAsk(String id, String fileName, String sha256) implements UpgradeMessage {
+        public String kind() {
+            return "war-ask";
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(id);
+            out.writeUTF(fileName);
+            out.writeUTF(sha256);
+        }
+    }
+
+    /** A piece of the WAR a {@link WarAsk} asked for; {@code last} ends it (empty and last: cannot send it). */
+    record WarPart(String id, long offset, byte[] bytes, boolean last) implements UpgradeMessage {
+        public String kind() {
+            return "war-part";
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(id);
+            out.writeLong(offset);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+            out.writeBoolean(last);
+        }
+    }
+
     static byte[] encode(UpgradeMessage m) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(m instanceof Chunk c ? c.bytes().length + 64 : 256);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(m instanceof Chunk c ? c.bytes().length + 64
+                    : m instanceof WarPart p ? p.bytes().length + 64 : 256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeUTF(m.kind());
             m.write(out);
@@ -185,19 +270,29 @@ sealed interface UpgradeMessage {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         String kind = in.readUTF();
         return switch (kind) {
-            case "begin" -> new Begin(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readUTF());
-            case "chunk" -> {
-                String id = in.readUTF();
-                long offset = in.readLong();
-                int n = in.readInt();
-                if (n < 0 || n > payload.length) {
-                    throw new IOException("chunk of " + n + " bytes");
-                }
-                yield new Chunk(id, offset, in.readNBytes(n));
-            }
+            case "begin" -> new Begin(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(),
+                    in.available() > 0 && in.readBoolean());
+            case "chunk" -> new Chunk(in.readUTF(), in.readLong(), bytes(in, payload));
             case "end" -> new End(in.readUTF());
             case "staged" -> new Staged(in.readUTF(), in.readUTF(), in.readBoolean(), in.readUTF(), in.readUTF());
-            case "deploy" -> new Deploy(in.readUTF(), in.readUTF());
+            case "deploy" -> new Deploy(in.readUTF(), in.readUTF(), in.available() > 0 && in.readBoolean());
+            case "manifest-ask" -> new ManifestAsk(in.readUTF());
+            case "manifest" -> {
+                String id = in.readUTF();
+                String node = in.readUTF();
+                boolean shared = in.readBoolean();
+                int n = in.readInt();
+                if (n < 0 || n > 10_000) {
+                    throw new IOException(n + " WARs");
+                }
+                List<WarEntry> wars = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    wars.add(new WarEntry(in.readUTF(), in.readUTF(), in.readLong()));
+                }
+                yield new Manifest(id, node, shared, wars);
+            }
+            case "war-ask" -> new WarAsk(in.readUTF(), in.readUTF(), in.readUTF());
+            case "war-part" -> new WarPart(in.readUTF(), in.readLong(), bytes(in, payload), in.readBoolean());
             case "revert" -> new Revert(in.readUTF(), in.readUTF());
             case "restart" -> new Restart(in.readUTF());
             case "progress" -> new Progress(in.readUTF(), in.readUTF(), named(Step.class, in.readUTF()));
@@ -225,6 +320,14 @@ sealed interface UpgradeMessage {
             }
             default -> throw new IOException("unknown upgrade message '" + kind + "'");
         };
+    }
+
+    private static byte[] bytes(DataInputStream in, byte[] payload) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > payload.length) {
+            throw new IOException("a piece of " + n + " bytes");
+        }
+        return in.readNBytes(n);
     }
 
     private static <E extends Enum<E>> E named(Class<E> type, String name) throws IOException {

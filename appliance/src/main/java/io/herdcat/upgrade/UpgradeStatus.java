@@ -53,7 +53,7 @@ public record UpgradeStatus(String id, State state, String war, String contextPa
     /** A node's steps, in order; {@code FAILED} and {@code ROLLED_BACK} end a node that did not make it. */
     public enum Step {
         WAITING("waiting"), STAGED("staged"), DISABLING("disabling"), DRAINING("draining"), DEPLOYING("deploying"),
-        RESTARTING("restarting"), CHECKING("checking"), ENABLING("enabling"), DONE("done"), FAILED("failed"),
+        UNDEPLOYING("undeploying"), RESTARTING("restarting"), CHECKING("checking"), ENABLING("enabling"), DONE("done"), FAILED("failed"),
         ROLLED_BACK("rolled-back");
 
         private final String text;

@@ -29,6 +29,16 @@ public interface Upgrades {
      */
     UpgradeStatus restart(java.util.Set<String> only) throws UpgradeRefused;
 
+    /**
+     * Removes the webapp of {@code fileName} from every node, one at a time, each disabled, stopped and
+     * drained first, as {@link #start} does (the cluster-wide deploy's answer to a deleted WAR).
+     *
+     * @throws UpgradeRefused as {@link #start}
+     */
+    default UpgradeStatus undeploy(String fileName) throws UpgradeRefused {
+        throw new UpgradeRefused(503, "this node runs no rolling undeploy");
+    }
+
     /** The running upgrade, else the last one this cluster ran, else {@link UpgradeStatus#idle()}. */
     UpgradeStatus status();
 

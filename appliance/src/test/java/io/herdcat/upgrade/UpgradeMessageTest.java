@@ -46,6 +46,38 @@ class UpgradeMessageTest {
     }
 
     @Test
+    void theClusterWideDeploysMessagesReadBackAsWritten() throws IOException {
+        List<UpgradeMessage> all = List.of(
+                new UpgradeMessage.Begin("u2", "shop.war", "", 0, "", true),
+                new UpgradeMessage.Deploy("u2", "", true),
+                new UpgradeMessage.Progress("u2", "web1", Step.UNDEPLOYING),
+                new UpgradeMessage.ManifestAsk("m1"),
+                new UpgradeMessage.Manifest("m1", "web2", true, List.of(new UpgradeMessage.WarEntry("shop.war", "ab", 9),
+                        new UpgradeMessage.WarEntry("blog##2.war", "cd", 7))),
+                new UpgradeMessage.Manifest("m1", "web2", false, List.of()),
+                new UpgradeMessage.WarAsk("w1", "shop.war", "ab"));
+        for (UpgradeMessage m : all) {
+            assertEquals(m, roundTrip(m));
+        }
+        UpgradeMessage.WarPart part = (UpgradeMessage.WarPart) roundTrip(
+                new UpgradeMessage.WarPart("w1", 32768, "bytes".getBytes(StandardCharsets.UTF_8), true));
+        assertEquals(32768, part.offset());
+        assertEquals(true, part.last());
+        assertArrayEquals("bytes".getBytes(StandardCharsets.UTF_8), part.bytes());
+    }
+
+    /** A begin or deploy of an earlier build (no undeploy flag at the end) reads as a deploy. */
+    @Test
+    void aBeginOrDeployWithoutTheUndeployFlagIsADeploy() throws IOException {
+        for (UpgradeMessage m : List.of(new UpgradeMessage.Begin("u1", "shop.war", "ab12", 1234, "/health"),
+                new UpgradeMessage.Deploy("u1", "health"))) {
+            byte[] now = UpgradeMessage.encode(m);
+            UpgradeMessage earlier = UpgradeMessage.decode(java.util.Arrays.copyOf(now, now.length - 1));
+            assertEquals(m, earlier);
+        }
+    }
+
+    @Test
     void anUnknownKindIsRefused() {
         byte[] odd = UpgradeMessage.encode(new UpgradeMessage.End("u1"));
         odd[2] = 'x'; // "end" becomes "xnd"
