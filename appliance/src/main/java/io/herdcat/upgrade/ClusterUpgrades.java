@@ -102,7 +102,7 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
                     + " (coordinated by " + now.coordinator() + "); wait for it to end");
         }
         requireEveryNodeReady("restart");
-        List<String> everyNode = RollingUpgrade.restartPlan(membership.view(), self);
+        List<String> everyNode = RollOrder.restart(membership.view(), self);
         if (everyNode.size() < 2) {
             throw new UpgradeRefused(503, "a rolling restart needs at least two ready nodes (one serves while another"
                     + " restarts); the cluster has " + everyNode.size());
@@ -147,7 +147,7 @@ public final class ClusterUpgrades implements Upgrades, ClusterListener, AutoClo
                     + now.coordinator() + "); wait for it to end");
         }
         requireEveryNodeReady(what);
-        List<String> plan = RollingUpgrade.plan(membership.view());
+        List<String> plan = RollOrder.upgrade(membership.view());
         if (plan.size() < 2) {
             throw new UpgradeRefused(503, "a rolling " + what + " needs at least two ready nodes (one serves while"
                     + " another is " + (what.equals("upgrade") ? "upgraded" : "changed") + "); the cluster has "

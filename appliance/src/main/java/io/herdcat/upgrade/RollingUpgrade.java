@@ -1,8 +1,6 @@
 package io.herdcat.upgrade;
 
 import io.herdcat.cluster.ClusterMembership;
-import io.herdcat.cluster.ClusterView;
-import io.herdcat.cluster.NodeRecord;
 import io.herdcat.config.Activation;
 import io.herdcat.upgrade.UpgradeMessage.Begin;
 import io.herdcat.upgrade.UpgradeMessage.Chunk;
@@ -46,7 +44,6 @@ final class RollingUpgrade implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RollingUpgrade.class);
     private static final int CHUNK = 32 * 1024;
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration ACTIVATION_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond the node's drain: deploying, starting and checking a webapp. */
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     /** Beyond the node's drain: stopping, being started again by its supervisor, joining, deploying. */
@@ -62,7 +59,7 @@ final class RollingUpgrade implements Runnable {
     private final WarFile war;
     private final Path file;
     private final String healthPath;
-    private final ClusterMembership membership;
+    private final NodeActivations activations;
     private final UpgradeChannel channel;
     private final Duration drainTimeout;
     private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
@@ -99,7 +96,7 @@ final class RollingUpgrade implements Runnable {
         this.war = war;
         this.file = file;
         this.healthPath = healthPath;
-        this.membership = membership;
+        this.activations = new NodeActivations(membership, channel.self(), id);
         this.channel = channel;
         this.drainTimeout = drainTimeout;
         this.tookOverFrom = null;
@@ -120,15 +117,6 @@ final class RollingUpgrade implements Runnable {
                 plan);
     }
 
-    /** The order of a rolling restart: as {@link #plan}, then the coordinating node itself, which goes down last. */
-    static List<String> restartPlan(ClusterView view, String self) {
-        List<String> nodes = new ArrayList<>(plan(view));
-        if (nodes.remove(self)) {
-            nodes.add(self);
-        }
-        return List.copyOf(nodes);
-    }
-
     /**
      * Takes over {@code last}, whose coordinator left the cluster, on a node that staged its WAR
      * ({@code begin}): the nodes done stay done, a node the coordinator left in the middle of its steps
@@ -144,7 +132,7 @@ final class RollingUpgrade implements Runnable {
                 : new WarFile(begin.fileName(), last.contextPath(), begin.size(), begin.sha256(), 0);
         this.file = null;
         this.healthPath = restart ? "" : begin.healthPath();
-        this.membership = membership;
+        this.activations = new NodeActivations(membership, channel.self(), id);
         this.channel = channel;
         this.drainTimeout = drainTimeout;
         this.tookOverFrom = last.coordinator();
@@ -166,22 +154,6 @@ final class RollingUpgrade implements Runnable {
             }
         }
         this.status = status(State.RUNNING, "took over from " + tookOverFrom + ", which left the cluster", 0);
-    }
-
-    /**
-     * The order nodes are upgraded in: by name, the node running the front last (it goes last so the
-     * front moves at most once, and not at all when its node upgrades fine).
-     */
-    static List<String> plan(ClusterView view) {
-        List<String> nodes = new ArrayList<>();
-        for (NodeRecord r : view.records()) {
-            if (r.phase() == NodeRecord.Phase.READY) {
-                nodes.add(r.name());
-            }
-        }
-        nodes.sort(String::compareTo);
-        view.dispatcher().filter(nodes::remove).ifPresent(nodes::add);
-        return List.copyOf(nodes);
     }
 
     UpgradeStatus status() {
@@ -316,18 +288,18 @@ final class RollingUpgrade implements Runnable {
 
     /** Takes one node through its steps; the reason it failed (it went back by itself), or empty. */
     private Optional<String> upgrade(String node) throws InterruptedException {
-        Activation before = leftMidStep.contains(node) ? Activation.ACTIVE : activation(node).orElse(Activation.ACTIVE);
+        Activation before = leftMidStep.contains(node) ? Activation.ACTIVE : activations.of(node).orElse(Activation.ACTIVE);
         message("upgrading " + node);
         takeOutOfRotation(node, before, "");
         channel.send(node, new Deploy(id, healthPath, undeploy));
         Result result = awaitResult(node);
         if (!result.ok()) {
             step(node, result.wentBack() ? Step.ROLLED_BACK : Step.FAILED, result.detail());
-            setActivation(node, before);
+            activations.set(node, before);
             return Optional.of(node + ": " + result.detail());
         }
         step(node, Step.ENABLING, "");
-        setActivation(node, before);
+        activations.set(node, before);
         step(node, Step.DONE, "");
         return Optional.empty();
     }
@@ -339,7 +311,7 @@ final class RollingUpgrade implements Runnable {
     private Optional<String> restartNode(String node) throws InterruptedException {
         boolean away = returning.contains(node);
         Activation before = away || leftMidStep.contains(node) ? Activation.ACTIVE
-                : activation(node).orElse(Activation.ACTIVE);
+                : activations.of(node).orElse(Activation.ACTIVE);
         if (!away) {
             message("restarting " + node);
             takeOutOfRotation(node, before, "");
@@ -351,7 +323,7 @@ final class RollingUpgrade implements Runnable {
             channel.send(node, new UpgradeMessage.Restart(id));
         }
         long deadline = System.nanoTime() + drainTimeout.plus(RETURN_TIMEOUT).toNanos();
-        while (!back(node)) {
+        while (!activations.back(node, startedAt)) {
             if (System.nanoTime() > deadline) {
                 step(node, Step.FAILED, "not back within " + drainTimeout.plus(RETURN_TIMEOUT).toSeconds() + " s");
                 return Optional.of(node + " did not come back within " + drainTimeout.plus(RETURN_TIMEOUT).toSeconds()
@@ -363,7 +335,7 @@ final class RollingUpgrade implements Runnable {
             }
         }
         step(node, Step.ENABLING, "");
-        setActivation(node, before);
+        activations.set(node, before);
         step(node, Step.DONE, "");
         return Optional.empty();
     }
@@ -374,15 +346,9 @@ final class RollingUpgrade implements Runnable {
      */
     private void takeOutOfRotation(String node, Activation before, String detail) throws InterruptedException {
         step(node, Step.DISABLING, detail);
-        setActivation(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
+        activations.set(node, before == Activation.STOPPED ? Activation.STOPPED : Activation.DISABLED);
         step(node, Step.DRAINING, detail);
-        setActivation(node, Activation.STOPPED);
-    }
-
-    /** True once {@code node} is a member again, ready, started after this restart began. */
-    private boolean back(String node) {
-        return membership.view().records().stream().anyMatch(r -> r.name().equals(node)
-                && r.phase() == NodeRecord.Phase.READY && r.startedAt().toEpochMilli() > startedAt);
+        activations.set(node, Activation.STOPPED);
     }
 
     /** After {@code failedNode} failed: the nodes already upgraded go back, last first. */
@@ -390,12 +356,12 @@ final class RollingUpgrade implements Runnable {
         List<String> stuck = new ArrayList<>();
         for (int i = done.size() - 1; i >= 0; i--) {
             String node = done.get(i);
-            Activation before = activation(node).orElse(Activation.ACTIVE);
+            Activation before = activations.of(node).orElse(Activation.ACTIVE);
             message(reason + "; taking " + node + " back");
             takeOutOfRotation(node, before, "going back");
             channel.send(node, new Revert(id, healthPath));
             Result result = awaitResult(node);
-            setActivation(node, before);
+            activations.set(node, before);
             if (result.ok()) {
                 step(node, Step.ROLLED_BACK, "");
             } else {
@@ -441,28 +407,6 @@ final class RollingUpgrade implements Runnable {
     private Received next(long deadlineNanos) throws InterruptedException {
         long left = deadlineNanos - System.nanoTime();
         return left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
-    }
-
-    private Optional<Activation> activation(String node) {
-        return membership.view().records().stream().filter(r -> r.name().equals(node)).map(NodeRecord::activation)
-                .findFirst();
-    }
-
-    /** Asks {@code node} for an activation and waits until its record says it (or the node is gone). */
-    private void setActivation(String node, Activation a) throws InterruptedException {
-        if (!membership.requestActivation(node, a)) {
-            return;
-        }
-        long deadline = System.nanoTime() + ACTIVATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Activation> now = activation(node);
-            if (now.isEmpty() || now.get() == a) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        LOG.warn("{}: upgrade {}: {} did not take activation {} within {} s", channel.self(), id, node, a,
-                ACTIVATION_TIMEOUT.toSeconds());
     }
 
     private void step(String node, Step step, String detail) {

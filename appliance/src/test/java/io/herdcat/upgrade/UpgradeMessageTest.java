@@ -90,7 +90,7 @@ class UpgradeMessageTest {
                 List.of(node("c", DispatcherMode.AUTO), node("a", DispatcherMode.ALWAYS), node("b", DispatcherMode.AUTO)),
                 false);
         String front = view.dispatcher().orElseThrow();
-        List<String> plan = RollingUpgrade.plan(view);
+        List<String> plan = RollOrder.upgrade(view);
         assertEquals(3, plan.size());
         assertEquals(front, plan.get(2));
     }
