@@ -36,7 +36,8 @@
 #          (s of load left out of "p99 before"), BASELINE=10 (s of load whose p99 is "before"),
 #          AFTER=10, DRAIN=5 (modjk), ROLL_TIMEOUT=600 (s, a release that takes longer is stopped and
 #          reported as failed), HERDCAT_JAR (default appliance/target/herdcat.jar), KEEP_WORK=1 (keep
-#          the temporary folder with every log)
+#          the temporary folder with every log), CHART_ONLY=1 (only draw the chart again from the last
+#          run's files in bench/out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -53,6 +54,69 @@ ROLL_TIMEOUT=${ROLL_TIMEOUT:-600}
 CHART=docs/upgrade-timeline.png
 say() { echo "[upgrade.sh $(date +%T)] $*" >&2; }
 started_at=$SECONDS
+
+# ---------------------------------------------------------------------------------------------------
+# The chart: one panel per system, same axes; answered requests/s (all and from v2), failed/s and p99;
+# each node's steps as vertical lines, the release's start and end as thick ones.
+chart() {
+  local sys panel=0 xmax ymax y2max csvs=() title front
+  front=$(cat "$OUT/upgrade-herdcat.front" 2>/dev/null || echo "?")
+  for sys in $SYSTEMS; do csvs+=("$OUT/upgrade-$sys.csv"); done
+  xmax=$(awk -F, '$1 ~ /^[0-9]+$/ && $1 > m {m = $1} END {print m + 1}' "${csvs[@]}")
+  ymax=$(awk -F, '$1 ~ /^[0-9]+$/ && $2 + $3 > m {m = $2 + $3} END {print int(m * 1.25) + 1}' "${csvs[@]}")
+  y2max=$(awk -F, '$1 ~ /^[0-9]+$/ && $5 + 0 > m {m = $5 + 0} END {print m * 1.1 + 1}' "${csvs[@]}")
+  {
+    echo "set terminal pngcairo size 1400,$((430 * $(echo "$SYSTEMS" | wc -w))) font 'sans,10' noenhanced"
+    echo "set output '$CHART'"
+    echo "set datafile separator ','"
+    echo "set multiplot layout $(echo "$SYSTEMS" | wc -w),1"
+    echo "set xrange [0:$xmax]; set yrange [0:$ymax]; set y2range [0:$y2max]"
+    echo "set xlabel 'seconds since the load started'; set ylabel 'requests/s'; set y2label 'p99 (ms)'"
+    echo "set ytics nomirror; set y2tics; set grid ytics; set key top left opaque"
+    for sys in $SYSTEMS; do
+      panel=$((panel + 1))
+      title=$([ "$sys" = herdcat ] && echo "Herdcat: herdcat upgrade app.war (3 nodes, front on $front)" \
+        || echo "httpd + mod_jk over 3 stock Tomcat $TOMCAT_VERSION (DeltaManager, sync ack): per worker D, wait ${DRAIN} s, S, copy WAR, wait v2, active")
+      echo "unset arrow; unset label"
+      echo "set title \"$title\""
+      local s e
+      s=$(cat "$OUT/upgrade-$sys.roll-start"); e=$(cat "$OUT/upgrade-$sys.roll-end")
+      echo "set arrow from $s, graph 0 to $s, graph 1 nohead lw 2 lc rgb '#000000'"
+      echo "set arrow from $e, graph 0 to $e, graph 1 nohead lw 2 lc rgb '#000000'"
+      echo "set label 'release starts' at $s, graph 0.04 right offset -0.5,0 font ',8'"
+      echo "set label 'release done' at $e, graph 0.04 left offset 0.5,0 font ',8'"
+      # each node's step changes as lines in the node's colour, labelled downwards from the top; steps of
+      # a node less than 0.6 s apart share one label ("stopped + deploying")
+      awk '
+        function flush() {
+          if (text != "") printf "set label \"%s\" at %s, graph 0.99 right rotate by 90 offset 0.6,0 font \",7\" tc rgb \"%s\"\n", text, at, colour
+          text = ""
+        }
+        $3 == "waiting" || $3 == "staged" { next }
+        { n = $2; gsub(/[^0-9]/, "", n); if (n == "") n = 1
+          col = (n == 1) ? "#1b9e77" : (n == 2) ? "#d95f02" : "#7570b3"
+          printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lc rgb \"%s\"\n", $1, $1, col
+          if (text != "" && $2 == node && $1 - last < 0.6) text = text " + " $3
+          else { flush(); text = $2 " " $3; at = $1; colour = col; node = $2 }
+          last = $1 }
+        END { flush() }
+      ' "$OUT/upgrade-$sys-events.txt"
+      echo "plot '$OUT/upgrade-$sys.csv' every ::2 using 1:2 with lines lw 2 lc rgb '#3366aa' title 'answered/s', \\"
+      echo "     '' every ::2 using 1:7 with lines lc rgb '#66aa33' title 'answered by v2/s', \\"
+      echo "     '' every ::2 using 1:3 with impulses lw 3 lc rgb '#dd0000' title 'failed/s', \\"
+      echo "     '' every ::2 using 1:5 axes x1y2 with lines lc rgb '#aa6633' title 'p99 (ms, right axis)'"
+    done
+    echo "unset multiplot"
+  } > "$OUT/upgrade-chart.gp"
+  if gnuplot "$OUT/upgrade-chart.gp" 2> "$OUT/upgrade-gnuplot.log"; then
+    say "chart: $CHART"
+  else
+    say "warning: gnuplot failed, no chart:"; cat "$OUT/upgrade-gnuplot.log" >&2
+  fi
+}
+
+# CHART_ONLY=1: only draws the chart again from the last run's files in bench/out.
+if [ -n "${CHART_ONLY:-}" ]; then chart; exit 0; fi
 
 if [ ! -f "$JAR" ] || [ ! -f "$WAR" ]; then mvn -B -o -q -DskipTests package; fi
 bench_prepare
@@ -193,14 +257,16 @@ herdcat_run() {
   done
   wait_url http://127.0.0.1:17500/app/ 12000
   front_node=$(curl -s http://127.0.0.1:17531/status | jq -r '.dispatcher')
+  echo "$front_node" > "$OUT/upgrade-herdcat.front"
   for n in 1 2 3; do warm "http://127.0.0.1:1751$n/app"; done
   say "herdcat: three nodes ready, the front on $front_node; load for $BASELINE s"
   start_load herdcat http://127.0.0.1:17500/app
   sleep "$BASELINE"
 
   now_ms > "$work/herdcat.roll-start"
+  # its output (plain lines: not a terminal) with the time of each line
   java -jar "$JAR" upgrade "$work/v2/app.war" --admin http://127.0.0.1:17531 --token-file "$work/admin.token" \
-    > "$work/herdcat-upgrade.log" 2>&1 &
+    > >(while IFS= read -r line; do echo "$(date +%T.%3N) $line"; done > "$work/herdcat-upgrade.log") 2>&1 &
   local cli=$! rc=0 last="" now
   pids+=("$cli")
   declare -A step=()
@@ -228,7 +294,8 @@ herdcat_run() {
   now_ms > "$work/herdcat.roll-end"
   curl -s --max-time 5 http://127.0.0.1:17531/upgrade > "$work/herdcat-upgrade.json" || true
   rolling_s[herdcat]=$(jq -r '.elapsedMillis / 1000 | . * 10 | round / 10' "$work/herdcat-upgrade.json" 2>/dev/null || echo "?")
-  say "herdcat: upgrade command exited $rc: $(tail -n 1 "$work/herdcat-upgrade.log")"
+  say "herdcat: upgrade command exited $rc"
+  cp "$work/herdcat-upgrade.log" "$OUT/upgrade-herdcat-command.log"
   roll_ok[herdcat]=$([ "$rc" = 0 ] && echo yes || echo "no (exit $rc)")
   sleep "$AFTER"
   stop_load herdcat
@@ -463,57 +530,5 @@ total() { grep -o "\<$1=[^ ]*" "$OUT/upgrade-$2-totals.txt" | head -n 1 | cut -d
        "$(java -version 2>&1 | head -1); $(date -u '+%F %H:%M') UTC"
 } > "$OUT/upgrade-results.txt"
 
-# ---------------------------------------------------------------------------------------------------
-# The chart: one panel per system, same axes; answered requests/s (all and from v2), failed/s and p99;
-# each node's steps as vertical lines, the release's start and end as thick ones.
-chart() {
-  local sys panel=0 xmax ymax y2max csvs=() title
-  for sys in $SYSTEMS; do csvs+=("$OUT/upgrade-$sys.csv"); done
-  xmax=$(awk -F, '$1 ~ /^[0-9]+$/ && $1 > m {m = $1} END {print m + 1}' "${csvs[@]}")
-  ymax=$(awk -F, '$1 ~ /^[0-9]+$/ && $2 + $3 > m {m = $2 + $3} END {print int(m * 1.25) + 1}' "${csvs[@]}")
-  y2max=$(awk -F, '$1 ~ /^[0-9]+$/ && $5 + 0 > m {m = $5 + 0} END {print m * 1.1 + 1}' "${csvs[@]}")
-  {
-    echo "set terminal pngcairo size 1400,$((430 * $(echo "$SYSTEMS" | wc -w))) font 'sans,10' noenhanced"
-    echo "set output '$CHART'"
-    echo "set datafile separator ','"
-    echo "set multiplot layout $(echo "$SYSTEMS" | wc -w),1"
-    echo "set xrange [0:$xmax]; set yrange [0:$ymax]; set y2range [0:$y2max]"
-    echo "set xlabel 'seconds since the load started'; set ylabel 'requests/s'; set y2label 'p99 (ms)'"
-    echo "set ytics nomirror; set y2tics; set grid ytics; set key top left opaque"
-    for sys in $SYSTEMS; do
-      panel=$((panel + 1))
-      title=$([ "$sys" = herdcat ] && echo "Herdcat: herdcat upgrade app.war (3 nodes, front on ${front_node:-?})" \
-        || echo "httpd + mod_jk over 3 stock Tomcat $TOMCAT_VERSION (DeltaManager, sync ack): per worker D, wait ${DRAIN} s, S, copy WAR, wait v2, active")
-      echo "unset arrow; unset label"
-      echo "set title \"$title\""
-      local s e
-      s=$(cat "$OUT/upgrade-$sys.roll-start"); e=$(cat "$OUT/upgrade-$sys.roll-end")
-      echo "set arrow from $s, graph 0 to $s, graph 1 nohead lw 2 lc rgb '#000000'"
-      echo "set arrow from $e, graph 0 to $e, graph 1 nohead lw 2 lc rgb '#000000'"
-      echo "set label 'release starts' at $s, graph 0.04 right offset -0.5,0 font ',8'"
-      echo "set label 'release done' at $e, graph 0.04 left offset 0.5,0 font ',8'"
-      # each node's step changes; labels staggered over 3 heights per node so close ones stay readable
-      awk -v sys="$sys" '
-        $3 == "waiting" || $3 == "staged" { next }
-        { node = $2; k[node]++; gsub(/[^0-9]/, "", node); if (node == "") node = 1
-          col = (node == 1) ? "#1b9e77" : (node == 2) ? "#d95f02" : "#7570b3"
-          y = 0.97 - ((node - 1) * 3 + (k[$2] - 1) % 3) * 0.045
-          printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lc rgb \"%s\"\n", $1, $1, col
-          printf "set label \"%s %s\" at %s, graph %.3f left offset 0.3,0 font \",7\" tc rgb \"%s\"\n", $2, $3, $1, y, col }
-      ' "$OUT/upgrade-$sys-events.txt"
-      echo "plot '$OUT/upgrade-$sys.csv' every ::2 using 1:2 with lines lw 2 lc rgb '#3366aa' title 'answered/s', \\"
-      echo "     '' every ::2 using 1:7 with lines lc rgb '#66aa33' title 'answered by v2/s', \\"
-      echo "     '' every ::2 using 1:3 with impulses lw 3 lc rgb '#dd0000' title 'failed/s', \\"
-      echo "     '' every ::2 using 1:5 axes x1y2 with lines lc rgb '#aa6633' title 'p99 (ms, right axis)'"
-    done
-    echo "unset multiplot"
-  } > "$work/chart.gp"
-  cp "$work/chart.gp" "$OUT/upgrade-chart.gp"
-  if gnuplot "$work/chart.gp" 2> "$work/gnuplot.log"; then
-    say "chart: $CHART"
-  else
-    say "warning: gnuplot failed, no chart:"; cat "$work/gnuplot.log" >&2
-  fi
-}
 chart
 cat "$OUT/upgrade-results.txt"
