@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * [--stop-file F] [--baseline-start F] [--roll-start F] [--roll-end F] [--versions v1,v2] [--timeout SECONDS]
  *
  * <p>Prints on standard output: {@code # start_epoch_ms=T}, a CSV header, then each second
- * {@code t,ok,failed,p50_ms,p99_ms,<one column per version>} (requests that ended in that second), and at
+ * {@code t,ok,failed,p50_ms,p99_ms,<one column per version>} (requests that ended in that second; the
+ * second the load stopped in is left out: it would show as a dip), and at
  * the end {@code TOTAL key=value ...} lines. Failures and lost sessions are described on standard error
  * (the first 50 of each).
  */
@@ -143,17 +144,15 @@ public class UpgradeLoad {
                 running = false;
             }
         }
+        long stoppedAt = elapsedMs();
         for (Thread t : threads) {
             t.join(timeout.toMillis() + 5_000);
         }
         for (Thread t : threads) {
             t.interrupt();
         }
-        int last;
-        synchronized (seconds) {
-            last = seconds.isEmpty() ? -1 : ((TreeMap<Integer, Second>) seconds).lastKey();
-        }
-        for (; printed <= last; printed++) {
+        // the seconds that were whole when the load stopped (the one it stopped in would show a dip)
+        for (; (printed + 1) * 1000L <= stoppedAt; printed++) {
             printSecond(printed);
         }
         totals(readMarker(markers[0]), readMarker(markers[1]), readMarker(markers[2]), plain, sessions);
