@@ -85,8 +85,8 @@ chart() {
       echo "set arrow from $e, graph 0 to $e, graph 1 nohead lw 2 lc rgb '#000000'"
       echo "set label 'release starts' at $s, graph 0.04 right offset -0.5,0 font ',8'"
       echo "set label 'release done' at $e, graph 0.04 left offset 0.5,0 font ',8'"
-      # each node's step changes as lines in the node's colour, labelled downwards from the top; steps of
-      # a node less than 0.6 s apart share one label ("stopped + deploying")
+      # each node's step changes as lines in the node's colour, labelled downwards from the top; steps
+      # less than 0.6 s apart share one label ("tomcat1 stopped + deploying", "node3 done + node1 disabling")
       awk '
         function flush() {
           if (text != "") printf "set label \"%s\" at %s, graph 0.99 right rotate by 90 offset 0.6,0 font \",7\" tc rgb \"%s\"\n", text, at, colour
@@ -96,15 +96,16 @@ chart() {
         { n = $2; gsub(/[^0-9]/, "", n); if (n == "") n = 1
           col = (n == 1) ? "#1b9e77" : (n == 2) ? "#d95f02" : "#7570b3"
           printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 2 lc rgb \"%s\"\n", $1, $1, col
-          if (text != "" && $2 == node && $1 - last < 0.6) text = text " + " $3
-          else { flush(); text = $2 " " $3; at = $1; colour = col; node = $2 }
+          if (text != "" && $1 - last < 0.6) text = text " + " ($2 == node ? $3 : $2 " " $3)
+          else { flush(); text = $2 " " $3; at = $1; colour = col }
+          node = $2
           last = $1 }
         END { flush() }
       ' "$OUT/upgrade-$sys-events.txt"
-      echo "plot '$OUT/upgrade-$sys.csv' every ::2 using 1:2 with lines lw 2 lc rgb '#3366aa' title 'answered/s', \\"
-      echo "     '' every ::2 using 1:7 with lines lc rgb '#66aa33' title 'answered by v2/s', \\"
-      echo "     '' every ::2 using 1:3 with impulses lw 3 lc rgb '#dd0000' title 'failed/s', \\"
-      echo "     '' every ::2 using 1:5 axes x1y2 with lines lc rgb '#aa6633' title 'p99 (ms, right axis)'"
+      echo "plot '$OUT/upgrade-$sys.csv' using 1:2 with lines lw 2 lc rgb '#3366aa' title 'answered/s', \\"
+      echo "     '' using 1:7 with lines lc rgb '#66aa33' title 'answered by v2/s', \\"
+      echo "     '' using 1:3 with impulses lw 3 lc rgb '#dd0000' title 'failed/s', \\"
+      echo "     '' using 1:5 axes x1y2 with lines lc rgb '#aa6633' title 'p99 (ms, right axis)'"
     done
     echo "unset multiplot"
   } > "$OUT/upgrade-chart.gp"
