@@ -16,6 +16,8 @@ NODE_FLAGS="-XX:+UseSerialGC -Xms32m -Xmx512m"
 bench_prepare() {
   mkdir -p "$OUT"
   if [ ! -f "$JAR" ] || [ ! -f "$WAR" ]; then mvn -B -q package -DskipTests; fi
+  local m2="$HOME/.m2/repository/org/apache/tomcat/tomcat/$TOMCAT_VERSION/tomcat-$TOMCAT_VERSION.tar.gz"
+  if [ ! -f "$TGZ" ] && [ -f "$m2" ]; then cp "$m2" "$TGZ"; fi   # already in the local repository: no download
   if [ ! -f "$TGZ" ]; then
     mvn -B -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:tar.gz" -DoutputDirectory="$OUT"
   fi
