@@ -12,7 +12,6 @@ import io.herdcat.testing.NodeProcess;
 import io.herdcat.testing.TestWars;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Membership, node records and session replication between separate node processes. */
+/**
+ * Membership, node records and session replication between separate node processes (nodes started at
+ * the same instant: MembershipMergeIT).
+ */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
 class ClusterIT {
@@ -30,7 +32,8 @@ class ClusterIT {
     Path dir;
 
     @Test
-    void threeNodesFormOneViewAgreeOnTheRecordsAndSeeAWeightChange() throws Exception {
+    void threeNodesAgreeOnRecordsAndAWeightChangeAndASessionIsReadOnEveryNodeSurvivesKillAndComesBack()
+            throws Exception {
         Cluster.prepare(dir);
         try (NodeProcess a = Cluster.start("a", dir).awaitReady();
              NodeProcess b = Cluster.start("b", dir).awaitReady();
@@ -45,26 +48,15 @@ class ClusterIT {
                     await().atMost(VIEW).until(() -> Cluster.weightOf(n, name) == 1);
                 }
             }
-
             assertEquals(401, Cluster.adminPost(a, "/nodes/b/weight", "5", null));
             assertEquals(401, Cluster.adminPost(a, "/nodes/b/weight", "5", "wrong-token"));
             assertEquals(1, Cluster.weightOf(a, "b"), "a refused write changes nothing");
-
             assertEquals(202, Cluster.adminPost(a, "/nodes/b/weight", "5", Cluster.ADMIN_TOKEN));
             for (NodeProcess n : all) {
                 await().atMost(VIEW).until(() -> Cluster.weightOf(n, "b") == 5);
             }
             assertTrue(a.output().contains("Admin write from"), "writes are logged");
-        }
-    }
 
-    @Test
-    void sessionIsReadOnEveryNodeSurvivesKillOfItsNodeAndTheRestartedNodeGetsItBack() throws Exception {
-        Cluster.prepare(dir);
-        try (NodeProcess a = Cluster.start("a", dir).awaitReady();
-             NodeProcess b = Cluster.start("b", dir).awaitReady();
-             NodeProcess c = Cluster.start("c", dir).awaitReady()) {
-            await().atMost(VIEW).until(() -> Cluster.members(a).size() == 3);
             Http.Response first = Http.get(a.httpUrl("/session-demo/session.json?name=colour&value=blue"));
             String id = first.sessionCookie().orElseThrow();
             Http.get(a.httpUrl("/session-demo/session.json?name=size&value=9"), id);
@@ -98,30 +90,10 @@ class ClusterIT {
     }
 
     @Test
-    void threeNodesStartedAtTheSameInstantAllServeInOneView() throws Exception {
+    void sessionsWrittenWhileANodeWasFrozenReachItWhenItComesBackAndANonSerializableAttributeIsRefused()
+            throws Exception {
         Cluster.prepare(dir);
-        List<NodeProcess> nodes = new ArrayList<>();
-        try {
-            for (String name : List.of("a", "b", "c")) {
-                nodes.add(Cluster.start(name, dir));
-            }
-            for (NodeProcess n : nodes) {
-                n.awaitReady();
-            }
-            for (NodeProcess n : nodes) {
-                assertEquals(200, Http.status(n.httpUrl("/session-demo/hello")));
-                await().atMost(VIEW).until(() -> Cluster.members(n).size() == 3);
-            }
-        } finally {
-            for (NodeProcess n : nodes) {
-                n.close();
-            }
-        }
-    }
-
-    @Test
-    void sessionsWrittenWhileANodeWasFrozenReachItWhenItComesBackWithTheClusterSecret() throws Exception {
-        Cluster.prepare(dir);
+        TestWars.drop(dir.resolve("webapps"), "app.war", "v1", true);
         String[] secured = Cluster.frontArgs(dir, FreePorts.offsetWhereFree(1, 0));
         try (NodeProcess a = Cluster.start("a", dir, secured).awaitReady();
              NodeProcess b = Cluster.start("b", dir, secured).awaitReady()) {
@@ -140,20 +112,11 @@ class ClusterIT {
             } finally {
                 new ProcessBuilder("kill", "-CONT", Long.toString(b.pid())).start().waitFor();
             }
-        }
-    }
 
-    @Test
-    void nonSerializableAttributeIsRefusedToTheWebappCountedAndReplicationGoesOn() throws Exception {
-        Cluster.prepare(dir);
-        TestWars.drop(dir.resolve("webapps"), "app.war", "v1", true);
-        try (NodeProcess a = Cluster.start("a", dir).awaitReady();
-             NodeProcess b = Cluster.start("b", dir).awaitReady()) {
-            await().atMost(VIEW).until(() -> Cluster.members(a).size() == 2);
+            // an attribute that cannot be replicated is refused to the webapp, counted, and replication goes on
             assertEquals("refused", Http.get(a.httpUrl("/app/bad.jsp")).body().strip());
             assertTrue(Cluster.status(a).contains("\"notSerializableAttributes\":1"), Cluster.status(a));
             assertTrue(a.output().contains("Session attribute 'bad' of java.lang.Object is not serializable"), a.output());
-
             Http.Response written = Http.get(a.httpUrl("/session-demo/session.json?name=k&value=v"));
             String id = written.sessionCookie().orElseThrow();
             assertEquals("\"k\":\"v\"", Cluster.attributes(Http.get(b.httpUrl("/session-demo/session.json"), id).body()));

@@ -46,6 +46,7 @@ class MembershipMergeIT {
                     n.awaitReady();
                 }
                 for (NodeProcess n : nodes) {
+                    assertEquals(200, Http.status(n.httpUrl("/session-demo/hello")), "every node serves");
                     await().atMost(VIEW).until(() -> Cluster.members(n).size() == 3);
                 }
                 for (NodeProcess n : nodes) {

@@ -71,6 +71,9 @@ public final class NodeProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JVM_FLAGS);
+        if (extraJvmFlags.isEmpty() && jar.equals(jar())) {
+            cmd.addAll(TestCds.flags(JVM_FLAGS, jar));
+        }
         cmd.addAll(extraJvmFlags);
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -27,14 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code herdcat rolling-restart} moves two nodes, each kept running by a supervisor that starts it
- * again when it exits for a restart (as systemd does), from an earlier Herdcat jar to this one, while
+ * again when it exits for a restart (as systemd does), from the previous commit's jar (built from its
+ * sources by {@link TestJars#previousCommit()}) to this one, while
  * clients keep counters in their sessions through the front: no failed request, no lost or reset
  * counter, every node on this jar. The node asked restarts last, so another finishes the restart for it.
  */
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
 class RollingRestartIT {
-    private static final String EARLIER = "0.0.9-earlier";
+    private static final String EARLIER = "0.0.9-previous-commit";
 
     @TempDir
     Path dir;
@@ -42,7 +43,8 @@ class RollingRestartIT {
     @Test
     void aRollingRestartOntoANewJarUnderLoadFailsNoRequestAndLosesNoSession() throws Exception {
         Cluster.prepare(dir);
-        Path installed = TestJars.withVersion(dir.resolve("installed.jar"), EARLIER);
+        // the previous commit's jar, renamed so that its nodes can be told from this jar's
+        Path installed = TestJars.withVersion(TestJars.previousCommit(), dir.resolve("installed.jar"), EARLIER);
         int frontPort = FreePorts.offsetWhereFree(1, 0);
         int offset = FreePorts.offsetWhereFree(2, 0, 100, 200);
         List<NodeProcess> nodes = new ArrayList<>();
