@@ -32,8 +32,9 @@
 # bench/out/upgrade-SYSTEM-events.txt (seconds since the load started, node, step) and the chart
 # docs/upgrade-timeline.png (gnuplot).
 # Usage: bench/upgrade.sh   (about 4 minutes; run as root for httpd's User www-data)
-#   knobs: SYSTEMS="herdcat modjk", PLAIN=8, SESSIONS=16, RATE=25 (requests/s per client), WARMUP=5
-#          (s of load left out of "p99 before"), BASELINE=10 (s of load whose p99 is "before"),
+#   knobs: SYSTEMS="herdcat modjk", PLAIN=8, SESSIONS=16, RATE=15 (requests/s per client: 360 in
+#          all, which both systems serve on 2 cores without queueing, so p99 shows the release), WARMUP=15
+#          (s of load left out of "p99 before", while the JIT warms up), BASELINE=10 (s of load whose p99 is "before"),
 #          AFTER=10, DRAIN=5 (modjk), ROLL_TIMEOUT=600 (s, a release that takes longer is stopped and
 #          reported as failed), HERDCAT_JAR (default appliance/target/herdcat.jar), KEEP_WORK=1 (keep
 #          the temporary folder with every log), CHART_ONLY=1 (only draw the chart again from the last
@@ -45,8 +46,8 @@ cd "$(dirname "$0")/.."
 SYSTEMS=${SYSTEMS:-herdcat modjk}
 PLAIN=${PLAIN:-8}
 SESSIONS=${SESSIONS:-16}
-RATE=${RATE:-25}
-WARMUP=${WARMUP:-5}
+RATE=${RATE:-15}
+WARMUP=${WARMUP:-15}
 BASELINE=${BASELINE:-10}
 AFTER=${AFTER:-10}
 DRAIN=${DRAIN:-5}
