@@ -43,40 +43,9 @@ wait_members() {  # wait_members N COUNT: until node N's view has COUNT members
 tomcat_node() {
   local d="$work/tomcat$1" other=$(( 3 - $1 ))
   unpack_tomcat "$d"
-  cat > "$d/conf/server.xml" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<Server port="-1" shutdown="SHUTDOWN">
-  <Service name="Catalina">
-    <Connector port="1818$1" protocol="HTTP/1.1" connectionTimeout="20000"/>
-    <Engine name="Catalina" defaultHost="localhost" jvmRoute="server$1">
-      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster">
-        <Manager className="org.apache.catalina.ha.session.DeltaManager" expireSessionsOnShutdown="false"
-                 notifyListenersOnReplication="true"/>
-        <Channel className="org.apache.catalina.tribes.group.GroupChannel">
-          <Membership className="org.apache.catalina.tribes.membership.StaticMembershipService">
-            <LocalMember className="org.apache.catalina.tribes.membership.StaticMember"
-                         uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$1}"/>
-            <Member className="org.apache.catalina.tribes.membership.StaticMember" host="127.0.0.1"
-                    port="1400$other" uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$other}"/>
-          </Membership>
-          <Receiver className="org.apache.catalina.tribes.transport.nio.NioReceiver" address="127.0.0.1"
-                    port="1400$1" autoBind="0"/>
-          <Sender className="org.apache.catalina.tribes.transport.ReplicationTransmitter">
-            <Transport className="org.apache.catalina.tribes.transport.nio.PooledParallelSender"/>
-          </Sender>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpPingInterceptor"/>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpFailureDetector"/>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatchInterceptor"/>
-        </Channel>
-        <Valve className="org.apache.catalina.ha.tcp.ReplicationValve" filter=""/>
-        <Valve className="org.apache.catalina.ha.session.JvmRouteBinderValve"/>
-        <ClusterListener className="org.apache.catalina.ha.session.ClusterSessionListener"/>
-      </Cluster>
-      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false"/>
-    </Engine>
-  </Service>
-</Server>
-XML
+  tomcat_cluster_xml "$1" "server$1" "1400$1" "" false \
+    "    <Connector port=\"1818$1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>" \
+    "$(static_member "1400$other" "$other")" > "$d/conf/server.xml"
   JAVA_OPTS="$NODE_FLAGS" "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
   echo $!
 }

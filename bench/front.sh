@@ -94,14 +94,7 @@ cleanup() {
   for p in $idle_pid $wrk_pid; do kill -9 "$p" 2>/dev/null; done
   local all=("${node_pid[@]}" "${pids[@]}")
   [ -f "$work/httpd.pid" ] && all+=("$(cat "$work/httpd.pid")")   # httpd's parent stops its children
-  for p in "${all[@]}"; do kill "$p" 2>/dev/null; done
-  for _ in $(seq 1 200); do   # up to 20 s for a clean stop, then SIGKILL
-    local alive=0
-    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.1
-  done
-  for p in "${all[@]}"; do kill -9 "$p" 2>/dev/null; done
+  stop_all "${all[@]}"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -209,24 +202,7 @@ worker.lb.balance_workers=node1,node2
 worker.lb.sticky_session=1
 worker.status.type=status
 CFG
-cat > "$work/httpd.conf" <<CFG
-ServerName localhost
-ServerRoot /etc/apache2
-Listen 127.0.0.1:18102
-PidFile $work/httpd.pid
-ErrorLog $work/httpd-error.log
-User www-data
-Group www-data
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule jk_module /usr/lib/apache2/modules/mod_jk.so
-JkWorkersFile $work/workers.properties
-JkShmFile $work/jk.shm
-JkLogFile $work/jk.log
-JkLogLevel error
-JkMount /* lb
-JkMountCopy All
-CFG
+httpd_jk_conf 127.0.0.1:18102 -- "/* lb" > "$work/httpd.conf"
 apache2 -f "$work/httpd.conf" -k start
 wait_url http://127.0.0.1:18101/session-demo/hello; wait_url http://127.0.0.1:18102/session-demo/hello
 want kill && wait_url http://127.0.0.1:18103/session-demo/hello

@@ -56,3 +56,95 @@ unpack_tomcat() {
 }
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# stop_all PID...: SIGTERM to each, up to 30 s for all to end, then SIGKILL (an httpd parent stops its children).
+stop_all() {
+  local p
+  for p in "$@"; do kill "$p" 2>/dev/null; done
+  for _ in $(seq 1 300); do
+    local alive=0
+    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "$@"; do kill -9 "$p" 2>/dev/null; done
+  return 0
+}
+
+# httpd_jk_conf LISTEN [DIRECTIVE...] -- MOUNT...: an httpd.conf whose files are in $work (pid, logs,
+# workers.properties), the event MPM and mod_jk; each DIRECTIVE a line after the MPM is loaded (Debian
+# defaults to include, say), each MOUNT "PATH WORKER" for JkMount.
+httpd_jk_conf() {
+  local listen=$1 line
+  shift
+  : "${work:?httpd_jk_conf writes paths in \$work}"
+  cat <<CFG
+ServerName localhost
+ServerRoot /etc/apache2
+Listen $listen
+PidFile $work/httpd.pid
+ErrorLog $work/httpd-error.log
+User www-data
+Group www-data
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+CFG
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do echo "$1"; shift; done
+  [ $# -gt 0 ] && shift
+  cat <<CFG
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule jk_module /usr/lib/apache2/modules/mod_jk.so
+JkWorkersFile $work/workers.properties
+JkShmFile $work/jk.shm
+JkLogFile $work/jk.log
+JkLogLevel error
+CFG
+  for line in "$@"; do echo "JkMount $line"; done
+  echo "JkMountCopy All"
+}
+
+# static_member PORT ID: a Tribes static member on 127.0.0.1 for tomcat_cluster_xml.
+static_member() {
+  cat <<XML
+            <Member className="org.apache.catalina.tribes.membership.StaticMember" host="127.0.0.1"
+                    port="$1" uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$2}"/>
+XML
+}
+
+# tomcat_cluster_xml ID JVMROUTE RECEIVER_PORT CLUSTER_ATTRS AUTODEPLOY CONNECTORS MEMBERS: a stock
+# Tomcat server.xml with the DeltaManager cluster on static membership (as NOTES-anchors describes):
+# CONNECTORS and MEMBERS (static_member lines) are XML, CLUSTER_ATTRS extra attributes of <Cluster>.
+tomcat_cluster_xml() {
+  cat <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+$6
+    <Engine name="Catalina" defaultHost="localhost" jvmRoute="$2">
+      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"$4>
+        <Manager className="org.apache.catalina.ha.session.DeltaManager" expireSessionsOnShutdown="false"
+                 notifyListenersOnReplication="true"/>
+        <Channel className="org.apache.catalina.tribes.group.GroupChannel">
+          <Membership className="org.apache.catalina.tribes.membership.StaticMembershipService">
+            <LocalMember className="org.apache.catalina.tribes.membership.StaticMember"
+                         uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$1}"/>
+$7
+          </Membership>
+          <Receiver className="org.apache.catalina.tribes.transport.nio.NioReceiver" address="127.0.0.1"
+                    port="$3" autoBind="0"/>
+          <Sender className="org.apache.catalina.tribes.transport.ReplicationTransmitter">
+            <Transport className="org.apache.catalina.tribes.transport.nio.PooledParallelSender"/>
+          </Sender>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpPingInterceptor"/>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpFailureDetector"/>
+          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatchInterceptor"/>
+        </Channel>
+        <Valve className="org.apache.catalina.ha.tcp.ReplicationValve" filter=""/>
+        <Valve className="org.apache.catalina.ha.session.JvmRouteBinderValve"/>
+        <ClusterListener className="org.apache.catalina.ha.session.ClusterSessionListener"/>
+      </Cluster>
+      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="$5"/>
+    </Engine>
+  </Service>
+</Server>
+XML
+}

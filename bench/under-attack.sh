@@ -59,14 +59,7 @@ cleanup() {
   [ -n "$attack_pid" ] && kill -9 "$attack_pid" 2>/dev/null
   local all=("${pids[@]}")
   [ -f "$work/httpd.pid" ] && all+=("$(cat "$work/httpd.pid")")
-  for p in "${all[@]}"; do kill "$p" 2>/dev/null; done
-  for _ in $(seq 1 200); do
-    local alive=0
-    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.1
-  done
-  for p in "${all[@]}"; do kill -9 "$p" 2>/dev/null; done
+  stop_all "${all[@]}"
   if [ -n "${KEEP_WORK:-}" ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -140,31 +133,10 @@ worker.lb.sticky_session=1
 CFG
 # httpd: Debian's defaults from /etc/apache2 (apache2.conf's Timeout and KeepAlive lines, the event
 # MPM's mpm_event.conf, mod_reqtimeout with reqtimeout.conf), mod_jk as in front.sh.
-cat > "$work/httpd.conf" <<CFG
-ServerName localhost
-ServerRoot /etc/apache2
-Listen 127.0.0.1:18602
-PidFile $work/httpd.pid
-ErrorLog $work/httpd-error.log
-User www-data
-Group www-data
-Timeout 300
-KeepAlive On
-MaxKeepAliveRequests 100
-KeepAliveTimeout 5
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-Include /etc/apache2/mods-available/mpm_event.conf
-LoadModule reqtimeout_module /usr/lib/apache2/modules/mod_reqtimeout.so
-Include /etc/apache2/mods-available/reqtimeout.conf
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule jk_module /usr/lib/apache2/modules/mod_jk.so
-JkWorkersFile $work/workers.properties
-JkShmFile $work/jk.shm
-JkLogFile $work/jk.log
-JkLogLevel error
-JkMount /* lb
-JkMountCopy All
-CFG
+httpd_jk_conf 127.0.0.1:18602 "Timeout 300" "KeepAlive On" "MaxKeepAliveRequests 100" "KeepAliveTimeout 5" \
+  "Include /etc/apache2/mods-available/mpm_event.conf" \
+  "LoadModule reqtimeout_module /usr/lib/apache2/modules/mod_reqtimeout.so" \
+  "Include /etc/apache2/mods-available/reqtimeout.conf" -- "/* lb" > "$work/httpd.conf"
 apache2 -f "$work/httpd.conf" -k start
 wait_url http://127.0.0.1:18601/session-demo/hello
 wait_url http://127.0.0.1:18602/session-demo/hello

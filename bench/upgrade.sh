@@ -140,14 +140,7 @@ cleanup() {
   set +e
   local all=("${pids[@]}")
   [ -f "$work/httpd.pid" ] && all+=("$(cat "$work/httpd.pid")")   # httpd's parent stops its children
-  for p in "${all[@]}"; do kill "$p" 2>/dev/null; done
-  for _ in $(seq 1 300); do   # up to 30 s for a clean stop, then SIGKILL
-    local alive=0
-    for p in "${all[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.1
-  done
-  for p in "${all[@]}"; do kill -9 "$p" 2>/dev/null; done
+  stop_all "${all[@]}"
   if [ -n "${KEEP_WORK:-}" ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -313,44 +306,12 @@ tomcat_node() {
   rm -rf "$d/webapps/"*
   cp "$work/v1/app.war" "$d/webapps/app.war"
   for m in 1 2 3; do
-    [ "$m" = "$1" ] && continue
-    members+="            <Member className=\"org.apache.catalina.tribes.membership.StaticMember\" host=\"127.0.0.1\"
-                    port=\"1758$m\" uniqueId=\"{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$m}\"/>
-"
+    [ "$m" = "$1" ] || members+="$(static_member "1758$m" "$m")"$'\n'
   done
-  cat > "$d/conf/server.xml" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<Server port="-1" shutdown="SHUTDOWN">
-  <Service name="Catalina">
-    <Connector port="1756$1" address="127.0.0.1" protocol="HTTP/1.1" connectionTimeout="20000"/>
-    <Connector port="1757$1" address="127.0.0.1" protocol="AJP/1.3" secret="$AJP_SECRET"/>
-    <Engine name="Catalina" defaultHost="localhost" jvmRoute="tomcat$1">
-      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster" channelSendOptions="6">
-        <Manager className="org.apache.catalina.ha.session.DeltaManager" expireSessionsOnShutdown="false"
-                 notifyListenersOnReplication="true"/>
-        <Channel className="org.apache.catalina.tribes.group.GroupChannel">
-          <Membership className="org.apache.catalina.tribes.membership.StaticMembershipService">
-            <LocalMember className="org.apache.catalina.tribes.membership.StaticMember"
-                         uniqueId="{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,$1}"/>
-$members          </Membership>
-          <Receiver className="org.apache.catalina.tribes.transport.nio.NioReceiver" address="127.0.0.1"
-                    port="1758$1" autoBind="0"/>
-          <Sender className="org.apache.catalina.tribes.transport.ReplicationTransmitter">
-            <Transport className="org.apache.catalina.tribes.transport.nio.PooledParallelSender"/>
-          </Sender>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpPingInterceptor"/>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.TcpFailureDetector"/>
-          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatchInterceptor"/>
-        </Channel>
-        <Valve className="org.apache.catalina.ha.tcp.ReplicationValve" filter=""/>
-        <Valve className="org.apache.catalina.ha.session.JvmRouteBinderValve"/>
-        <ClusterListener className="org.apache.catalina.ha.session.ClusterSessionListener"/>
-      </Cluster>
-      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="true"/>
-    </Engine>
-  </Service>
-</Server>
-XML
+  tomcat_cluster_xml "$1" "tomcat$1" "1758$1" ' channelSendOptions="6"' true \
+    "    <Connector port=\"1756$1\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>
+    <Connector port=\"1757$1\" address=\"127.0.0.1\" protocol=\"AJP/1.3\" secret=\"$AJP_SECRET\"/>" \
+    "${members%$'\n'}" > "$d/conf/server.xml"
   JAVA_OPTS="$NODE_FLAGS -Dherdcat.node=tomcat$1" "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
   pids+=($!)
   tomcat_pid[$1]=$!
@@ -411,25 +372,7 @@ modjk_run() {
     done
   done
   workers_properties > "$work/workers.properties"
-  cat > "$work/httpd.conf" <<CFG
-ServerName localhost
-ServerRoot /etc/apache2
-Listen 127.0.0.1:17590
-PidFile $work/httpd.pid
-ErrorLog $work/httpd-error.log
-User www-data
-Group www-data
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule jk_module /usr/lib/apache2/modules/mod_jk.so
-JkWorkersFile $work/workers.properties
-JkShmFile $work/jk.shm
-JkLogFile $work/jk.log
-JkLogLevel error
-JkMount /app/* lb
-JkMount /jkstatus status
-JkMountCopy All
-CFG
+  httpd_jk_conf 127.0.0.1:17590 -- "/app/* lb" "/jkstatus status" > "$work/httpd.conf"
   apache2 -f "$work/httpd.conf" -k start
   wait_url http://127.0.0.1:17590/app/
   for n in 1 2 3; do
