@@ -113,10 +113,15 @@ final class JoinSync {
         }
     }
 
+    /**
+     * The view once it holds this node (the membership publishes the view it joined a moment after the
+     * join returns: before that, every node would take itself for the first) and a record of every member.
+     */
     private ClusterView awaitRecords() throws InterruptedException {
         long deadline = System.nanoTime() + RECORDS.toNanos();
         ClusterView view = membership.view();
-        while (view.records().size() < view.memberNames().size() && System.nanoTime() < deadline) {
+        while ((!view.memberNames().contains(self) || view.records().size() < view.memberNames().size())
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
             view = membership.view();
         }
