@@ -72,6 +72,8 @@ class RollingUpgradeIT {
             String back = awaitEnd(nodes.get(1));
             assertEquals("rolled-back", state(back), back);
             assertTrue(back.contains("answered 500"), back);
+            assertEquals(1, count(back, "\"step\":\"rolled-back\""), "the roll stopped at the first node: " + back);
+            assertEquals(2, count(back, "\"step\":\"staged\""), "the others were never touched: " + back);
             for (NodeProcess n : nodes) {
                 assertEquals("version=v1", Http.get(n.httpUrl("/app/")).body().strip(), "node " + n.httpUrl("/"));
             }
@@ -98,6 +100,10 @@ class RollingUpgradeIT {
     }
 
     private int frontPort;
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
 
     private String front() {
         return "http://127.0.0.1:" + frontPort;
