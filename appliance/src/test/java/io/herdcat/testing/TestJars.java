@@ -26,8 +26,15 @@ public final class TestJars {
      */
     public static synchronized Path previousCommit() throws IOException, InterruptedException {
         Path root = repositoryRoot();
-        String sha = run(root, List.of("git", "rev-parse", "HEAD~1"), "there is no previous commit in " + root
-                + " (a shallow clone?); this test runs the previous commit's jar, so clone with history").strip();
+        String sha;
+        try {
+            sha = run(root, List.of("git", "rev-parse", "--verify", "HEAD~1"), "no previous commit").strip();
+        } catch (IllegalStateException shallow) { // a shallow clone: one commit more from where it came from
+            run(root, List.of("git", "fetch", "-q", "--deepen=1"), "there is no previous commit in " + root
+                    + " (a shallow clone whose origin cannot be reached?); this test runs the previous commit's jar,"
+                    + " so clone with history");
+            sha = run(root, List.of("git", "rev-parse", "--verify", "HEAD~1"), "no previous commit in " + root).strip();
+        }
         Path cache = Path.of("target", "previous-commit", sha).toAbsolutePath();
         Path jar = cache.resolve("herdcat.jar");
         if (Files.exists(jar)) {
