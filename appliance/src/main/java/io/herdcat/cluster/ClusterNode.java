@@ -27,15 +27,18 @@ public final class ClusterNode implements AutoCloseable {
     private final SimpleTcpCluster tomcatCluster;
     private final ReplicationCounters counters = new ReplicationCounters();
     private final String advertisedHost;
+    private final String advertisedHttpHost;
 
     public ClusterNode(NodeConfig config, String herdcatVersion, String tomcatVersion) {
         NodeConfig.ClusterSettings cs = config.cluster();
         InetAddress ajpAddress = config.ajp().address();
         this.advertisedHost = (ajpAddress.isAnyLocalAddress() ? cs.address() : ajpAddress).getHostAddress();
+        InetAddress httpAddress = config.http().address();
+        this.advertisedHttpHost = (httpAddress.isAnyLocalAddress() ? cs.address() : httpAddress).getHostAddress();
         NodeRecord initial = new NodeRecord(config.name(), 0, NodeRecord.Phase.STARTING, advertisedHost,
                 config.ajp().port(), config.http().port(), config.admin().port(), "", 0, new byte[0],
                 config.weight(), config.activation(), config.dispatcher(), herdcatVersion, tomcatVersion, List.of(), Instant.now(),
-                NodeRecord.REPLICATION_FORMAT);
+                NodeRecord.REPLICATION_FORMAT, advertisedHttpHost);
         Path discovery = cs.discoveryDir() == null ? Path.of(".") : cs.discoveryDir();
         this.membership = new ClusterMembership(cs, initial, discovery);
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
@@ -68,7 +71,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Tomcat serves: publish the actual ports and webapps, and replicate with starting members too. */
     public void ready(int ajpPort, int httpPort, int adminPort, List<NodeRecord.Webapp> webapps) {
-        membership.update(r -> r.withEndpoints(advertisedHost, ajpPort, httpPort, adminPort)
+        membership.update(r -> r.withEndpoints(advertisedHost, ajpPort, advertisedHttpHost, httpPort, adminPort)
                 .withWebapps(webapps).withPhase(NodeRecord.Phase.READY));
         bridge.open();
     }

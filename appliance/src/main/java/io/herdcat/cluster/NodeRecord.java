@@ -38,7 +38,8 @@ public record NodeRecord(
         String tomcatVersion,
         List<Webapp> webapps,
         Instant startedAt,
-        int replicationFormat) {
+        int replicationFormat,
+        String httpHost) {
 
     /**
      * The session replication messages of this build: Tomcat's delta requests with Herdcat's session
@@ -57,8 +58,18 @@ public record NodeRecord(
     public record Webapp(String name, String version) {
     }
 
+    /** A record whose HTTP connector is reached on {@code ajpHost}. */
+    public NodeRecord(String name, long revision, Phase phase, String ajpHost, int ajpPort, int httpPort, int adminPort,
+                      String tribesHost, int tribesPort, byte[] tribesMember, int weight, Activation activation,
+                      DispatcherMode dispatcher, String herdcatVersion, String tomcatVersion, List<Webapp> webapps,
+                      Instant startedAt, int replicationFormat) {
+        this(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort, tribesMember, weight,
+                activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat, ajpHost);
+    }
+
     public NodeRecord {
         Objects.requireNonNull(name);
+        Objects.requireNonNull(httpHost);
         Objects.requireNonNull(phase);
         Objects.requireNonNull(activation);
         Objects.requireNonNull(dispatcher);
@@ -89,32 +100,33 @@ public record NodeRecord(
 
     public NodeRecord withPhase(Phase p) {
         return new NodeRecord(name, revision + 1, p, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat, httpHost);
     }
 
     public NodeRecord withWeight(int w) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, w, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                tribesMember, w, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat, httpHost);
     }
 
     public NodeRecord withActivation(Activation a) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, a, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                tribesMember, weight, a, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat, httpHost);
     }
 
     public NodeRecord withTribes(String host, int port, byte[] member) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, host, port,
-                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat, httpHost);
     }
 
-    public NodeRecord withEndpoints(String ajpHostName, int ajp, int http, int admin) {
+    public NodeRecord withEndpoints(String ajpHostName, int ajp, String httpHostName, int http, int admin) {
         return new NodeRecord(name, revision + 1, phase, ajpHostName, ajp, http, admin, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt,
+                replicationFormat, httpHostName);
     }
 
     public NodeRecord withWebapps(List<Webapp> deployed) {
         return new NodeRecord(name, revision + 1, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt, replicationFormat);
+                tribesMember, weight, activation, dispatcher, herdcatVersion, tomcatVersion, deployed, startedAt, replicationFormat, httpHost);
     }
 
     /**
@@ -145,6 +157,7 @@ public record NodeRecord(
         }
         out.writeLong(startedAt.toEpochMilli());
         out.writeInt(replicationFormat);
+        out.writeUTF(httpHost);
     }
 
     /** @throws IOException when the bytes are not a record, or name a value this node does not know */
@@ -179,8 +192,10 @@ public record NodeRecord(
         }
         Instant startedAt = Instant.ofEpochMilli(in.readLong());
         int replicationFormat = in.available() >= Integer.BYTES ? in.readInt() : FIRST_REPLICATION_FORMAT;
+        String httpHost = in.available() > 0 ? in.readUTF() : ajpHost;
         return new NodeRecord(name, revision, phase, ajpHost, ajpPort, httpPort, adminPort, tribesHost, tribesPort,
-                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat);
+                member, weight, activation, dispatcher, herdcatVersion, tomcatVersion, webapps, startedAt, replicationFormat,
+                httpHost);
     }
 
     static <E extends Enum<E>> E named(Class<E> type, String name) throws IOException {

@@ -191,7 +191,8 @@ public final class FrontService implements ClusterListener, AutoCloseable {
                 continue;
             }
             Activation activation = r.phase() == NodeRecord.Phase.STOPPING ? Activation.STOPPED : r.activation();
-            workers.add(new WorkerSpec(r.name(), r.ajpHost(), r.ajpPort(), r.weight(), activation));
+            workers.add(new WorkerSpec(r.name(), r.ajpHost(), r.ajpPort(), r.weight(), activation, r.httpHost(),
+                    Math.max(0, r.httpPort())));
         }
         for (NodeConfig.StaticNode n : config.frontSettings().staticNodes()) {
             if (workers.stream().noneMatch(w -> w.route().equals(n.route()))) {

@@ -109,7 +109,10 @@ final class NodeLauncher {
                 .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
                 .add(Phase.DROP, "drop root", privileges::drop, left -> privileges.close())
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
-                .add(Phase.SERVE, JOIN, cluster::join, left -> cluster.close())
+                .add(Phase.SERVE, JOIN, () -> {
+                    cluster.addListener(view -> node.trustFrontsAt(memberAddresses(view)));
+                    cluster.join();
+                }, left -> cluster.close())
                 .add(Phase.SERVE, "take the cluster's WARs", () -> {
                     if (config.deployCluster()) {
                         upgrades.takeClusterWars();
@@ -195,6 +198,23 @@ final class NodeLauncher {
             cluster.membership().update(r -> r.withWeight(kept.weight()).withActivation(kept.activation()));
         });
         cluster.membership().onAdminChange(adminState::save);
+    }
+
+    /** Where the members (any of them may run the front) connect from: the hosts their records name. */
+    private static java.util.Set<java.net.InetAddress> memberAddresses(io.herdcat.cluster.ClusterView view) {
+        java.util.Set<java.net.InetAddress> addresses = new java.util.HashSet<>();
+        for (NodeRecord r : view.records()) {
+            for (String host : List.of(r.ajpHost(), r.httpHost(), r.tribesHost())) {
+                try {
+                    if (!host.isEmpty()) {
+                        addresses.add(java.net.InetAddress.getByName(host));
+                    }
+                } catch (java.net.UnknownHostException e) {
+                    // records carry address literals; a name that does not resolve is no member's address
+                }
+            }
+        }
+        return addresses;
     }
 
     private static List<NodeRecord.Webapp> webapps(TomcatNode node) {

@@ -46,6 +46,7 @@ public final class TomcatNode {
     private Connector http;
     private Connector ajp;
     private volatile WebappDeployer deployer;
+    private FrontForwardedValve frontForwarded;
 
     /**
      * @param cluster the session-replicating cluster to set on the Engine, or null for none
@@ -151,6 +152,9 @@ public final class TomcatNode {
             engine.setCluster(cluster);
         }
         engine.setBackgroundProcessorDelay((int) Math.max(1, config.deployScanInterval().toSeconds()));
+        // first: the stats, the access log and the webapps see the client the front forwarded for
+        frontForwarded = new FrontForwardedValve(config.ajpSecret().value(), http);
+        engine.getPipeline().addValve(frontForwarded);
         engine.getPipeline().addValve(stats);
         if (config.accessLog()) {
             engine.getPipeline().addValve(new Slf4jAccessLogValve());
@@ -230,6 +234,16 @@ public final class TomcatNode {
 
     public int ajpPort() {
         return ajp.getLocalPort();
+    }
+
+    /**
+     * The addresses the cluster's front may connect from (the members'): requests it forwards over HTTP
+     * from there, with its token, show the client's address and scheme ({@link FrontForwardedValve}).
+     */
+    public void trustFrontsAt(java.util.Set<java.net.InetAddress> addresses) {
+        if (frontForwarded != null) {
+            frontForwarded.setTrusted(addresses);
+        }
     }
 
     /** Deploys a WAR now; null before {@link #init()}. */

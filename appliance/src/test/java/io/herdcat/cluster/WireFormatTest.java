@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 class WireFormatTest {
     private static final NodeRecord RECORD = new NodeRecord("b", 7, NodeRecord.Phase.READY, "127.0.0.1", 8009, 8080,
             9090, "127.0.0.1", 4000, new byte[] {1, 2, 3}, 5, Activation.DISABLED, DispatcherMode.ALWAYS, "1.0",
-            "11.0.21", List.of(new NodeRecord.Webapp("/app", "2")), Instant.ofEpochMilli(123_456), 3);
+            "11.0.21", List.of(new NodeRecord.Webapp("/app", "2")), Instant.ofEpochMilli(123_456), 3, "10.0.0.8");
+    /** The bytes {@code httpHost} takes at the end of {@link #RECORD}: a UTF length and the text. */
+    private static final int HTTP_HOST_BYTES = 2 + "10.0.0.8".length();
 
     private static ClusterMessage roundTrip(ClusterMessage m) throws IOException {
         byte[] bytes = ClusterMessage.encode(m);
@@ -41,6 +43,7 @@ class WireFormatTest {
         assertEquals(RECORD.webapps(), r.record().webapps());
         assertArrayEquals(RECORD.tribesMember(), r.record().tribesMember());
         assertEquals(3, r.record().replicationFormat());
+        assertEquals("10.0.0.8", r.record().httpHost());
         assertEquals(new SetWeight(42), roundTrip(new SetWeight(42)));
         assertEquals(new SetActivation(Activation.STOPPED), roundTrip(new SetActivation(Activation.STOPPED)));
         assertEquals(new NodeStats(3, 7, 9), roundTrip(new NodeStats(3, 7, 9)));
@@ -52,15 +55,26 @@ class WireFormatTest {
 
     @Test
     void aRecordFromANodeBuiltBeforeTheReplicationFormatFieldSpeaksTheFirstFormat() throws IOException {
-        byte[] now = ClusterMessage.encode(new RecordMsg(RECORD));
-        // an older node's record: the same bytes without the last field, and a body length 4 shorter
-        byte[] older = java.util.Arrays.copyOf(now, now.length - Integer.BYTES);
-        java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(older);
-        int lengthAt = 2 + 2 + "record".length();
-        body.putInt(lengthAt, body.getInt(lengthAt) - Integer.BYTES);
-        NodeRecord read = ((RecordMsg) ClusterMessage.decode(older, 0, older.length)).record();
+        NodeRecord read = withoutLastBytes(HTTP_HOST_BYTES + Integer.BYTES);
         assertEquals(1, read.replicationFormat());
         assertEquals(RECORD.startedAt(), read.startedAt());
+    }
+
+    @Test
+    void aRecordFromANodeBuiltBeforeTheHttpHostFieldServesHttpOnItsAjpHost() throws IOException {
+        NodeRecord read = withoutLastBytes(HTTP_HOST_BYTES);
+        assertEquals(3, read.replicationFormat());
+        assertEquals(RECORD.ajpHost(), read.httpHost());
+    }
+
+    /** An older node's record: the same bytes without the last fields, and a body length that many bytes shorter. */
+    private static NodeRecord withoutLastBytes(int cut) throws IOException {
+        byte[] now = ClusterMessage.encode(new RecordMsg(RECORD));
+        byte[] older = java.util.Arrays.copyOf(now, now.length - cut);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(older);
+        int lengthAt = 2 + 2 + "record".length();
+        body.putInt(lengthAt, body.getInt(lengthAt) - cut);
+        return ((RecordMsg) ClusterMessage.decode(older, 0, older.length)).record();
     }
 
     @Test
