@@ -79,9 +79,27 @@ public record NodeConfig(
     public record FrontSettings(String balanceMethod, boolean stickyForce, long maxBody, int retryBody,
                                 Duration replyTimeout, Duration headerTimeout, Duration idleTimeout, int poolSize,
                                 Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes,
-                                ClientLimits clients) {
+                                ClientLimits clients, WebSocketLimits webSockets) {
         public FrontSettings {
             staticNodes = List.copyOf(staticNodes);
+            java.util.Objects.requireNonNull(webSockets);
+        }
+    }
+
+    /**
+     * What WebSockets through the front may hold: how long one may stay silent both ways before it is
+     * closed (1001), and how many may be open at once (0: no limit; beyond, the handshake gets 503).
+     */
+    public record WebSocketLimits(Duration idleTimeout, int max) {
+        public WebSocketLimits {
+            if (idleTimeout.isZero() || idleTimeout.isNegative() || max < 0) {
+                throw new IllegalArgumentException("idle timeout must be positive and max at least 0");
+            }
+        }
+
+        /** The defaults of the settings. */
+        public static WebSocketLimits defaults() {
+            return new WebSocketLimits(Duration.ofMinutes(10), 10_000);
         }
     }
 
@@ -193,7 +211,8 @@ public record NodeConfig(
                         (int) p.bytes(Setting.FRONT_RETRY_BODY, 0, 64L << 20), p.duration(Setting.FRONT_REPLY_TIMEOUT),
                         p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
-                        p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p)),
+                        p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p),
+                        webSocketLimits(p)),
                 FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
                 p.bool(Setting.ALLOW_ROOT),
@@ -255,6 +274,14 @@ public record NodeConfig(
                 (int) p.bytes(Setting.FRONT_BODY_MIN_RATE, 1, 1L << 30), p.duration(Setting.FRONT_SEND_TIMEOUT),
                 p.integer(Setting.FRONT_CLIENT_MAX_CONNECTIONS, 0, 10_000_000),
                 p.integer(Setting.FRONT_CLIENT_MAX_REQUESTS, 0, 10_000_000), p.addressRanges(Setting.FRONT_TRUSTED_PROXIES));
+    }
+
+    private static WebSocketLimits webSocketLimits(SettingParser p) {
+        Duration idle = p.duration(Setting.FRONT_WS_IDLE_TIMEOUT);
+        if (idle.isZero()) {
+            throw ConfigException.of(p.value(Setting.FRONT_WS_IDLE_TIMEOUT), "must be longer than 0; write e.g. 10m");
+        }
+        return new WebSocketLimits(idle, p.integer(Setting.FRONT_WS_MAX, 0, 10_000_000));
     }
 
     private static Tls tls(SettingParser p) {

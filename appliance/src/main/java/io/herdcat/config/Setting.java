@@ -115,6 +115,10 @@ public enum Setting {
     FRONT_TRUSTED_PROXIES("front.trusted.proxies", "ADDR[/BITS],...", null,
             "Proxies in front of the front whose X-Forwarded-For is extended and X-Forwarded-Proto kept; "
                     + "from any other client both are replaced."),
+    FRONT_WS_IDLE_TIMEOUT("front.ws.idle.timeout", "DURATION", "10m",
+            "A WebSocket through the front that carries no frame either way for this long is closed with 1001."),
+    FRONT_WS_MAX("front.ws.max", "N", "10000",
+            "Most WebSockets open through the front at once; more handshakes get 503 (0 = no limit)."),
     FRONT_MAX_BODY("front.max.body", "BYTES", "1073741824",
             "Largest request body the front accepts (413 beyond); bodies stream through with bounded memory."),
     FRONT_RETRY_BODY("front.retry.body", "BYTES", "65536",

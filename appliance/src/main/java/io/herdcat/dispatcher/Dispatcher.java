@@ -80,45 +80,54 @@ public final class Dispatcher implements AutoCloseable {
      * @param pingAfterIdle   a node connection unused this long is checked with a CPing before it is used
      * @param tls             the front's TLS context, or null for plain HTTP
      * @param clients         what one client may hold: body and send timeouts, per-address caps, trusted proxies
+     * @param webSockets      how many WebSockets may be open through the front, and how long one may stay silent
+     * @param stopGrace       how long the WebSockets of a node that is stopped stay open ({@code shutdown.timeout})
      */
     public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
                           Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
-                          SslContext tls, NodeConfig.ClientLimits clients) {
+                          SslContext tls, NodeConfig.ClientLimits clients, NodeConfig.WebSocketLimits webSockets,
+                          Duration stopGrace) {
         /** The defaults of the settings, plain HTTP. */
         public static Options defaults() {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
-                    Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults());
+                    Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults(), NodeConfig.WebSocketLimits.defaults(),
+                    Duration.ofSeconds(30));
+        }
+
+        public Options withWebSockets(NodeConfig.WebSocketLimits limits, Duration grace) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls, clients, limits, grace);
         }
 
         public Options withTimeouts(Duration reply, Duration header, Duration idle) {
             return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
-                    pingAfterIdle, tls, clients);
+                    pingAfterIdle, tls, clients, webSockets, stopGrace);
         }
 
         public Options withBodyLimits(long max, int retry) {
             return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace);
         }
 
         public Options withPool(int size, Duration idle, Duration pingAfter) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
-                    pingAfter, tls, clients);
+                    pingAfter, tls, clients, webSockets, stopGrace);
         }
 
         public Options withTls(SslContext context) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, context, clients);
+                    poolIdleTimeout, pingAfterIdle, context, clients, webSockets, stopGrace);
         }
 
         public Options withClients(NodeConfig.ClientLimits limits) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, limits);
+                    poolIdleTimeout, pingAfterIdle, tls, limits, webSockets, stopGrace);
         }
 
         public Options withPacketSize(int size) {
             return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace);
         }
     }
 

@@ -236,6 +236,21 @@ class NodeConfigTest {
     }
 
     @Test
+    void webSocketLimitsDefaultAndParse() throws IOException {
+        NodeConfig.WebSocketLimits d = config(flags(), Map.of()).frontSettings().webSockets();
+        assertEquals(new NodeConfig.WebSocketLimits(Duration.ofMinutes(10), 10_000), d);
+        assertEquals(NodeConfig.WebSocketLimits.defaults(), d);
+        NodeConfig.WebSocketLimits c = config(flags(Setting.FRONT_WS_IDLE_TIMEOUT, "90s", Setting.FRONT_WS_MAX, "0"),
+                Map.of()).frontSettings().webSockets();
+        assertEquals(new NodeConfig.WebSocketLimits(Duration.ofSeconds(90), 0), c);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.FRONT_WS_MAX, "-1"), Map.of()));
+        assertTrue(e.getMessage().contains("front.ws.max"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> config(flags(Setting.FRONT_WS_IDLE_TIMEOUT, "0s"), Map.of()));
+        assertTrue(e.getMessage().contains("front.ws.idle.timeout"), e.getMessage());
+    }
+
+    @Test
     void slowClientLimitsDefaultToModReqtimeoutsAndParse() throws IOException {
         NodeConfig.ClientLimits d = config(flags(), Map.of()).frontSettings().clients();
         assertEquals(NodeConfig.ClientLimits.defaults(), d);
