@@ -20,6 +20,12 @@ final class FrontJson {
         cuts.put("sendTimeouts", s.clientCuts().sendTimeouts());
         cuts.put("refusedConnections", s.clientCuts().refusedConnections());
         doc.put("clientsCut", cuts);
+        Map<String, Object> ws = new LinkedHashMap<>();
+        ws.put("open", s.webSockets().open());
+        ws.put("max", s.webSockets().max());
+        ws.put("refused", s.webSockets().refused());
+        ws.put("closes", s.webSockets().closes());
+        doc.put("webSockets", ws);
         doc.put("nodes", s.nodes().stream().map(FrontJson::node).toList());
         return doc;
     }
@@ -41,6 +47,7 @@ final class FrontJson {
         m.put("lastErrorAt", n.lastErrorAtMillis() == 0 ? null : Instant.ofEpochMilli(n.lastErrorAtMillis()).toString());
         m.put("connections", n.poolOpen());
         m.put("idleConnections", n.poolIdle());
+        m.put("webSockets", n.webSockets());
         return m;
     }
 }

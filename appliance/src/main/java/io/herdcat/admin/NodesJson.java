@@ -83,6 +83,7 @@ final class NodesJson {
         m.put("bytesIn", n == null ? null : n.bytesIn());
         m.put("bytesOut", n == null ? null : n.bytesOut());
         m.put("connections", n == null ? null : n.poolOpen());
+        m.put("webSockets", n == null ? null : n.webSockets());
         m.put("lastError", n == null ? null : n.lastError());
         m.put("lastErrorAt", n == null || n.lastErrorAtMillis() == 0 ? null
                 : Instant.ofEpochMilli(n.lastErrorAtMillis()).toString());

@@ -19,13 +19,13 @@ import java.util.Set;
  * The AJP forward request for a client's HTTP request: its request line and end-to-end headers, who the
  * client is (address, port, TLS) and how the front was reached, so {@code getRemoteAddr()},
  * {@code getServerName()}, {@code isSecure()} and the SSL attributes are right in the webapp.
- * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are set for webapps that read them: a trusted
- * proxy's values are extended (For) or kept (Proto); anyone else's are replaced, so a client cannot
- * pass for another address.
+ * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are set for webapps that read them
+ * ({@link ForwardedHeaders}); a client's {@code X-Herdcat-Front} (the front's token on HTTP) is dropped.
  */
 final class BackendRequest {
-    private static final Set<String> SET_HERE = Set.of("content-length", "expect", "x-forwarded-for",
-            "x-forwarded-proto");
+    /** Headers the front sets itself (or never passes on): a client's are dropped. */
+    static final Set<String> SET_HERE = Set.of("content-length", "expect", "x-forwarded-for",
+            "x-forwarded-proto", "x-herdcat-front");
 
     private BackendRequest() {
     }
@@ -54,12 +54,9 @@ final class BackendRequest {
                 headers.add(h);
             }
         }
-        String forwardedFor = client.trustedProxy() ? joined(request, "X-Forwarded-For") : null;
-        String forwardedProto = client.trustedProxy() ? joined(request, "X-Forwarded-Proto") : null;
-        headers.add(new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-For",
-                forwardedFor == null ? client.address() : forwardedFor + ", " + client.address()));
+        headers.add(new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-For", ForwardedHeaders.forwardedFor(request, client)));
         headers.add(new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-Proto",
-                forwardedProto != null ? forwardedProto : client.secure() ? "https" : "http"));
+                ForwardedHeaders.forwardedProto(request, client)));
         if (bodyLength > 0 || bodyLength == 0 && (HttpMethod.POST.equals(request.method())
                 || HttpMethod.PUT.equals(request.method()))) {
             headers.add(new AbstractMap.SimpleImmutableEntry<>("Content-Length", Long.toString(bodyLength)));
@@ -70,12 +67,6 @@ final class BackendRequest {
                 q < 0 ? rawUri : rawUri.substring(0, q), q < 0 ? null : rawUri.substring(q + 1),
                 client.address(), client.address(), client.port(), serverName, client.localPort(), client.secure(),
                 headers, secret, route, Map.of(), client.ssl());
-    }
-
-    /** All lines of a header joined by ", ", or null when there is none. */
-    private static String joined(HttpRequest request, String name) {
-        List<String> values = request.headers().getAll(name);
-        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /** "example.org:8080" → "example.org", "[::1]:80" → "[::1]"; a host without a port stays as it is. */

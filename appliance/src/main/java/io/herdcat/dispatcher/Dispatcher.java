@@ -4,6 +4,8 @@ import io.herdcat.dispatcher.ajp.AjpDecoder;
 import io.herdcat.dispatcher.ajp.AjpEncoder;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
+import io.herdcat.dispatcher.ws.WsTunnels;
+import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.privilege.ListenSockets;
 import io.netty.bootstrap.Bootstrap;
@@ -40,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  * The HTTP front of the cluster: accepts clients on one port and forwards each request over AJP to a
  * node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
  * bring failed nodes back. Its listener shares the port with a successor's ({@link ReusePort}); it stops
- * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}.
+ * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}. A WebSocket
+ * handshake goes to the node's HTTP connector instead, and the WebSocket is relayed ({@link WebSocketExchange});
+ * {@link WsTunnels} closes a node's WebSockets when it leaves or is stopped.
  */
 public final class Dispatcher implements AutoCloseable {
     /** How long connecting to a node, or waiting for a free connection to it, may take. */
@@ -58,6 +62,7 @@ public final class Dispatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder slowBodies = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder sendTimeouts = new java.util.concurrent.atomic.LongAdder();
     private final ClientAddresses clientAddresses;
+    private final WsTunnels tunnels;
     private volatile FrontResponseListener responses = (status, nanos) -> { };
     private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private final ListenSockets listenSockets;
@@ -150,6 +155,7 @@ public final class Dispatcher implements AutoCloseable {
         this.options = options;
         this.health = new HealthChecker(group, 1000, balancer::workers);
         this.clientAddresses = new ClientAddresses(options.clients().maxConnections(), options.clients().maxRequests());
+        this.tunnels = new WsTunnels(options.webSockets().max(), group);
     }
 
     public void start() throws InterruptedException {
@@ -252,9 +258,17 @@ public final class Dispatcher implements AutoCloseable {
         pools.forEach((route, pool) -> {
             if (!next.containsKey(route)) {
                 pool.close();
+                tunnels.nodeGone(route);
             }
         });
         pools = Map.copyOf(next);
+        for (WorkerSpec spec : specs) {
+            if (spec.activation() == Activation.STOPPED) {
+                tunnels.scheduleClose(spec.route(), options.stopGrace());
+            } else {
+                tunnels.cancelScheduled(spec.route());
+            }
+        }
     }
 
     /** The front's state now: listening port, failovers, and every node's settings, health and counters. */
@@ -267,11 +281,13 @@ public final class Dispatcher implements AutoCloseable {
                     spec.activation().name().toLowerCase(Locale.ROOT), spec.weight(),
                     w.state().name().toLowerCase(Locale.ROOT), w.state() == Worker.State.ERROR ? w.errorSinceMillis() : 0,
                     w.lastError(), w.lastErrorAtMillis(), w.inFlight(), w.requests(), w.errors(), w.bytesIn(),
-                    w.bytesOut(), pool == null ? 0 : pool.openConnections(), pool == null ? 0 : pool.idleConnections()));
+                    w.bytesOut(), pool == null ? 0 : pool.openConnections(), pool == null ? 0 : pool.idleConnections(),
+                    tunnels.open(w.route())));
         }
         nodes.sort(java.util.Comparator.comparing(DispatcherSnapshot.NodeStats::route));
         return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(),
-                new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes);
+                new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes,
+                new DispatcherSnapshot.WebSockets(tunnels.open(), tunnels.max(), tunnels.refused(), tunnels.closes()));
     }
 
     /** Zeroes the counters of every node and the failover count. */
@@ -310,6 +326,10 @@ public final class Dispatcher implements AutoCloseable {
     /** Connections refused because their address held front.client.max.connections, since start. */
     public long refusedConnections() {
         return clientAddresses.refusedConnections();
+    }
+
+    WsTunnels tunnels() {
+        return tunnels;
     }
 
     ClientAddresses clientAddresses() {

@@ -22,6 +22,7 @@ import java.util.Deque;
  * (pipelined) request is taken only after the previous response is written, so responses come back in
  * order and a client that sends faster than its node reads is slowed down, not buffered: decoded
  * messages that are not wanted yet wait in {@code inbox}, and reading the socket stops until they are.
+ * A WebSocket handshake starts a {@link WebSocketExchange} instead, which takes the connection over.
  */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final Dispatcher dispatcher;
@@ -99,6 +100,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             guard.requestReceived();
+            if (WebSocketUpgrade.isRequest(request)) {
+                // the connection is the WebSocket's from now on: no further request is taken from it
+                new WebSocketExchange(dispatcher, ctx, request, client()).start();
+                return;
+            }
             ProxyExchange exchange = new ProxyExchange(dispatcher, ctx, request, this);
             current = exchange;
             exchange.start();
@@ -159,6 +165,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         inbox.forEach(ReferenceCountUtil::release);
         inbox.clear();
         context.fireChannelInactive();
+    }
+
+    /** Taken out of the pipeline (a WebSocket took the connection over): what waits here is dropped. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        inbox.forEach(ReferenceCountUtil::release);
+        inbox.clear();
     }
 
     @Override

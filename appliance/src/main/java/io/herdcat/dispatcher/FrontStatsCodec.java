@@ -14,7 +14,8 @@ import java.util.List;
  * Format 3: the version byte, the front's fields, each node's fields behind their length, then the clients
  * the front cut off; a later version can append fields at the end or to each node's entry, and this one
  * skips them. Formats 1 (no lengths) and 2 (no clients cut off: read as none) are still read. A format
- * below 1 is refused with the reason.
+ * below 1 is refused with the reason. The WebSocket counts came later, appended (to the end, and to each
+ * node's entry): a snapshot without them reads as none.
  */
 public final class FrontStatsCodec {
     private static final int VERSION = 3;
@@ -39,6 +40,7 @@ public final class FrontStatsCodec {
             out.writeLong(s.clientCuts().slowBodies());
             out.writeLong(s.clientCuts().sendTimeouts());
             out.writeLong(s.clientCuts().refusedConnections());
+            writeWebSockets(out, s.webSockets());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,6 +66,33 @@ public final class FrontStatsCodec {
         out.writeLong(n.bytesOut());
         out.writeInt(n.poolOpen());
         out.writeInt(n.poolIdle());
+        out.writeInt(n.webSockets());
+    }
+
+    private static void writeWebSockets(DataOutputStream out, DispatcherSnapshot.WebSockets w) throws IOException {
+        out.writeInt(w.open());
+        out.writeInt(w.max());
+        out.writeLong(w.refused());
+        out.writeShort(w.closes().size());
+        for (java.util.Map.Entry<String, Long> e : w.closes().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static DispatcherSnapshot.WebSockets readWebSockets(DataInputStream in) throws IOException {
+        if (in.available() == 0) {
+            return DispatcherSnapshot.WebSockets.NONE;
+        }
+        int open = in.readInt();
+        int max = in.readInt();
+        long refused = in.readLong();
+        int reasons = in.readUnsignedShort();
+        java.util.Map<String, Long> closes = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < reasons; i++) {
+            closes.put(in.readUTF(), in.readLong());
+        }
+        return new DispatcherSnapshot.WebSockets(open, max, refused, closes);
     }
 
     /** @throws IOException when the bytes are not a snapshot of a format this node reads (1 and later) */
@@ -80,19 +109,21 @@ public final class FrontStatsCodec {
             List<DispatcherSnapshot.NodeStats> nodes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 if (version == 1) {
-                    nodes.add(readNode(in));
+                    nodes.add(readNode(in, false));
                 } else {
                     byte[] entry = in.readNBytes(in.readUnsignedShort());
-                    nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry))));
+                    nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry)), true));
                 }
             }
             DispatcherSnapshot.ClientCuts cuts = version < 3 ? DispatcherSnapshot.ClientCuts.NONE
                     : new DispatcherSnapshot.ClientCuts(in.readLong(), in.readLong(), in.readLong());
-            return new DispatcherSnapshot(scheme, port, failovers, cuts, nodes);
+            return new DispatcherSnapshot(scheme, port, failovers, cuts, nodes,
+                    version < 3 ? DispatcherSnapshot.WebSockets.NONE : readWebSockets(in));
         }
     }
 
-    private static DispatcherSnapshot.NodeStats readNode(DataInputStream in) throws IOException {
+    /** @param ownEntry the node's entry has a length of its own (format 2 on), so fields appended later can be there */
+    private static DispatcherSnapshot.NodeStats readNode(DataInputStream in, boolean ownEntry) throws IOException {
         String route = in.readUTF();
         String address = in.readUTF();
         String activation = in.readUTF();
@@ -100,8 +131,16 @@ public final class FrontStatsCodec {
         String state = in.readUTF();
         long errorSince = in.readLong();
         String lastError = in.readBoolean() ? in.readUTF() : null;
-        return new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince,
-                lastError, in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                in.readLong(), in.readInt(), in.readInt());
+        long lastErrorAt = in.readLong();
+        long inFlight = in.readLong();
+        long requests = in.readLong();
+        long errors = in.readLong();
+        long bytesIn = in.readLong();
+        long bytesOut = in.readLong();
+        int poolOpen = in.readInt();
+        int poolIdle = in.readInt();
+        int webSockets = ownEntry && in.available() >= Integer.BYTES ? in.readInt() : 0;
+        return new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince, lastError,
+                lastErrorAt, inFlight, requests, errors, bytesIn, bytesOut, poolOpen, poolIdle, webSockets);
     }
 }

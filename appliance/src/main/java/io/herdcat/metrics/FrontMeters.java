@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The cluster's HTTP front, on the node that runs it: per node the front's requests, errors, requests
- * in flight, body bytes, AJP connections and health; failovers; clients cut off by kind; and the front's responses by status
+ * in flight, body bytes, AJP connections, WebSockets and health; failovers; clients cut off by kind; the
+ * WebSockets through it ({@link FrontWebSocketMeters}); and the front's responses by status
  * class with their durations. The meters exist only while this node runs the front: they are
  * registered when it opens and removed at the first scrape after it closed (or moved to another node).
  */
@@ -26,6 +27,7 @@ final class FrontMeters {
     private volatile StatusTimers responses;
     private Meter failovers;
     private List<Meter> clientCuts = List.of();
+    private FrontWebSocketMeters webSockets;
 
     FrontMeters(MeterRegistry registry, FrontService front) {
         this.registry = registry;
@@ -73,6 +75,7 @@ final class FrontMeters {
                     clientCut("slow-body", DispatcherSnapshot.ClientCuts::slowBodies),
                     clientCut("send-timeout", DispatcherSnapshot.ClientCuts::sendTimeouts),
                     clientCut("refused-connection", DispatcherSnapshot.ClientCuts::refusedConnections));
+            webSockets = new FrontWebSocketMeters(registry, () -> snapshot);
         }
         return responses;
     }
@@ -84,6 +87,8 @@ final class FrontMeters {
             registry.remove(failovers);
             clientCuts.forEach(registry::remove);
             clientCuts = List.of();
+            webSockets.remove(registry);
+            webSockets = null;
             responses = null;
             failovers = null;
         }
@@ -116,7 +121,9 @@ final class FrontMeters {
                 gauge("herdcat.front.connections", "AJP connections of the front to the node: open (all), idle (of them)",
                         node.and("state", "open"), route, NodeStats::poolOpen),
                 gauge("herdcat.front.connections", "AJP connections of the front to the node: open (all), idle (of them)",
-                        node.and("state", "idle"), route, NodeStats::poolIdle));
+                        node.and("state", "idle"), route, NodeStats::poolIdle),
+                gauge("herdcat.front.node.websockets", "WebSockets open through the front to the node", node, route,
+                        NodeStats::webSockets));
     }
 
     private Meter counter(String name, String help, Tags tags, String route, ToDoubleFunction<NodeStats> value) {

@@ -7,7 +7,16 @@ import io.herdcat.dispatcher.balance.WorkerSpec;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,13 +27,75 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.modeler.Registry;
+import org.apache.tomcat.websocket.server.WsSci;
 
-/** An embedded Tomcat in the test's JVM with an AJP connector: a node as the dispatcher sees it. */
+/**
+ * An embedded Tomcat in the test's JVM with an AJP connector, and an HTTP connector for WebSockets: a node
+ * as the dispatcher sees it.
+ */
 final class TestBackend implements AutoCloseable {
     static final String SECRET = "dispatcher-test-secret";
     private final String route;
     private Tomcat tomcat;
     private int port;
+    private int httpPort;
+
+    /**
+     * The WebSocket at /ws: sends the node's route when it opens, then echoes every text message, except
+     * "bye" (the node closes with 1000 "bye") and "big:N" (the node sends N bytes of 'x' as one message).
+     */
+    public static final class EchoEndpoint extends Endpoint {
+        private final String route;
+
+        EchoEndpoint(String route) {
+            this.route = route;
+        }
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.setMaxTextMessageBufferSize(1 << 20);
+            session.addMessageHandler(String.class, text -> {
+                try {
+                    if (text.equals("bye")) {
+                        session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
+                    } else if (text.startsWith("big:")) {
+                        session.getBasicRemote().sendText("x".repeat(Integer.parseInt(text.substring(4))));
+                    } else {
+                        session.getBasicRemote().sendText(text);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            session.getAsyncRemote().sendText(route);
+        }
+    }
+
+    /** Adds {@link EchoEndpoint} at /ws once Tomcat's WebSocket container is up. */
+    private static final class EchoDeployer implements ServletContextListener {
+        private final String route;
+
+        EchoDeployer(String route) {
+            this.route = route;
+        }
+
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            ServerContainer container = (ServerContainer) event.getServletContext()
+                    .getAttribute(ServerContainer.class.getName());
+            try {
+                container.addEndpoint(ServerEndpointConfig.Builder.create(EchoEndpoint.class, "/ws")
+                        .configurator(new ServerEndpointConfig.Configurator() {
+                            @Override
+                            public <T> T getEndpointInstance(Class<T> type) {
+                                return type.cast(new EchoEndpoint(route));
+                            }
+                        }).build());
+            } catch (DeploymentException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     /**
      * /who names the node; /session creates a session; /echo returns the body's length; /slow takes 3 s;
@@ -136,11 +207,18 @@ final class TestBackend implements AutoCloseable {
         ajp.setProperty("secretRequired", "true");
         ajp.setProperty("secret", SECRET);
         tomcat.getService().addConnector(ajp);
+        Connector http = new Connector("HTTP/1.1");
+        http.setPort(0);
+        http.setProperty("address", "127.0.0.1");
+        tomcat.getService().addConnector(http);
         Context ctx = tomcat.addContext("", base.toString());
         Tomcat.addServlet(ctx, "node", new NodeServlet(route));
         ctx.addServletMappingDecoded("/*", "node");
+        ctx.addServletContainerInitializer(new WsSci(), null);
+        ((org.apache.catalina.core.StandardContext) ctx).addApplicationLifecycleListener(new EchoDeployer(route));
         tomcat.start();
         port = ajp.getLocalPort();
+        httpPort = http.getLocalPort();
         return this;
     }
 
@@ -148,9 +226,22 @@ final class TestBackend implements AutoCloseable {
         return port;
     }
 
-    /** This node as the front's balancer sees it: its route, its AJP port on loopback, weight 1, active. */
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** This node as the front's balancer sees it: its route, its AJP and HTTP ports on loopback, weight 1, active. */
     WorkerSpec spec() {
-        return spec(route, port);
+        return spec(Activation.ACTIVE);
+    }
+
+    WorkerSpec spec(Activation activation) {
+        return new WorkerSpec(route, "127.0.0.1", port, 1, activation, "127.0.0.1", httpPort);
+    }
+
+    /** This node with its HTTP connector reached at {@code httpPortSeen} (a {@link NodeFaultProxy} in between). */
+    WorkerSpec specVia(int httpPortSeen) {
+        return new WorkerSpec(route, "127.0.0.1", port, 1, Activation.ACTIVE, "127.0.0.1", httpPortSeen);
     }
 
     static WorkerSpec spec(String route, int ajpPort) {
