@@ -11,14 +11,14 @@ import java.util.List;
 
 /**
  * A {@link DispatcherSnapshot} as bytes, so the node running the front can tell every member what it sees.
- * Format 3: the version byte, the front's fields, each node's fields behind their length, then the clients
- * the front cut off; a later version can append fields at the end or to each node's entry, and this one
- * skips them. Formats 1 (no lengths) and 2 (no clients cut off: read as none) are still read. A format
- * below 1 is refused with the reason. The WebSocket counts came later, appended (to the end, and to each
- * node's entry): a snapshot without them reads as none.
+ * Format 4: the version byte, the front's fields, each node's fields behind their length (its open
+ * WebSockets last), then the clients the front cut off, then the WebSockets through the front; a later
+ * version can append fields at the end or to each node's entry, and this one skips them. Formats 1 (no
+ * lengths), 2 (no clients cut off: read as none) and 3 (no WebSockets: read as none) are still read. A
+ * format below 1 is refused with the reason.
  */
 public final class FrontStatsCodec {
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private FrontStatsCodec() {
     }
@@ -81,9 +81,6 @@ public final class FrontStatsCodec {
     }
 
     private static DispatcherSnapshot.WebSockets readWebSockets(DataInputStream in) throws IOException {
-        if (in.available() == 0) {
-            return DispatcherSnapshot.WebSockets.NONE;
-        }
         int open = in.readInt();
         int max = in.readInt();
         long refused = in.readLong();
@@ -109,21 +106,20 @@ public final class FrontStatsCodec {
             List<DispatcherSnapshot.NodeStats> nodes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 if (version == 1) {
-                    nodes.add(readNode(in, false));
+                    nodes.add(readNode(in, version));
                 } else {
                     byte[] entry = in.readNBytes(in.readUnsignedShort());
-                    nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry)), true));
+                    nodes.add(readNode(new DataInputStream(new ByteArrayInputStream(entry)), version));
                 }
             }
             DispatcherSnapshot.ClientCuts cuts = version < 3 ? DispatcherSnapshot.ClientCuts.NONE
                     : new DispatcherSnapshot.ClientCuts(in.readLong(), in.readLong(), in.readLong());
             return new DispatcherSnapshot(scheme, port, failovers, cuts, nodes,
-                    version < 3 ? DispatcherSnapshot.WebSockets.NONE : readWebSockets(in));
+                    version < 4 ? DispatcherSnapshot.WebSockets.NONE : readWebSockets(in));
         }
     }
 
-    /** @param ownEntry the node's entry has a length of its own (format 2 on), so fields appended later can be there */
-    private static DispatcherSnapshot.NodeStats readNode(DataInputStream in, boolean ownEntry) throws IOException {
+    private static DispatcherSnapshot.NodeStats readNode(DataInputStream in, int version) throws IOException {
         String route = in.readUTF();
         String address = in.readUTF();
         String activation = in.readUTF();
@@ -139,7 +135,7 @@ public final class FrontStatsCodec {
         long bytesOut = in.readLong();
         int poolOpen = in.readInt();
         int poolIdle = in.readInt();
-        int webSockets = ownEntry && in.available() >= Integer.BYTES ? in.readInt() : 0;
+        int webSockets = version >= 4 ? in.readInt() : 0;
         return new DispatcherSnapshot.NodeStats(route, address, activation, weight, state, errorSince, lastError,
                 lastErrorAt, inFlight, requests, errors, bytesIn, bytesOut, poolOpen, poolIdle, webSockets);
     }

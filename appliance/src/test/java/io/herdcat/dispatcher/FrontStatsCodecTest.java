@@ -13,8 +13,12 @@ import org.junit.jupiter.api.Test;
 class FrontStatsCodecTest {
     private static final DispatcherSnapshot.NodeStats NODE = new DispatcherSnapshot.NodeStats("a", "127.0.0.1:8009",
             "active", 3, "ok", 0, "boom", 5, 1, 2, 3, 4, 5, 6, 7);
+    private static final DispatcherSnapshot.NodeStats NODE_WITH_WEBSOCKETS = new DispatcherSnapshot.NodeStats("a",
+            "127.0.0.1:8009", "active", 3, "ok", 0, "boom", 5, 1, 2, 3, 4, 5, 6, 7, 8);
+    private static final DispatcherSnapshot.WebSockets WEBSOCKETS = new DispatcherSnapshot.WebSockets(16, 100, 3,
+            java.util.Map.of("client", 4L, "node_lost", 2L));
     private static final DispatcherSnapshot SNAPSHOT = new DispatcherSnapshot("http", 8080, 9,
-            new DispatcherSnapshot.ClientCuts(10, 11, 12), List.of(NODE, NODE));
+            new DispatcherSnapshot.ClientCuts(10, 11, 12), List.of(NODE_WITH_WEBSOCKETS, NODE_WITH_WEBSOCKETS), WEBSOCKETS);
     private static final DispatcherSnapshot.ClientCuts NONE = DispatcherSnapshot.ClientCuts.NONE;
 
     @Test
@@ -45,29 +49,60 @@ class FrontStatsCodecTest {
             entry.writeTo(out);
         }
         assertEquals(noCuts, FrontStatsCodec.decode(bytes.toByteArray()));
+
+        bytes.reset();
+        out.writeByte(3);
+        front(out);
+        out.writeShort(2);
+        for (int i = 0; i < 2; i++) {
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            node(new DataOutputStream(entry));
+            out.writeShort(entry.size());
+            entry.writeTo(out);
+        }
+        cuts(out);
+        assertEquals(new DispatcherSnapshot("http", 8080, 9, new DispatcherSnapshot.ClientCuts(10, 11, 12),
+                List.of(NODE, NODE)), FrontStatsCodec.decode(bytes.toByteArray()), "format 3: no WebSockets");
     }
 
     @Test
     void skipsFieldsALaterVersionAppendsAndRefusesFormatZero() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(4);
+        out.writeByte(5);
         front(out);
         out.writeShort(2);
         for (int i = 0; i < 2; i++) {
             ByteArrayOutputStream entry = new ByteArrayOutputStream();
             DataOutputStream e = new DataOutputStream(entry);
             node(e);
-            e.writeUTF("a field of format 4");
+            e.writeInt(8);
+            e.writeUTF("a field of format 5");
             out.writeShort(entry.size());
             entry.writeTo(out);
         }
-        out.writeLong(10);
-        out.writeLong(11);
-        out.writeLong(12);
+        cuts(out);
+        webSockets(out);
         out.writeLong(42);
         assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
         assertThrows(IOException.class, () -> FrontStatsCodec.decode(new byte[] {0}));
+    }
+
+    private static void cuts(DataOutputStream out) throws IOException {
+        out.writeLong(10);
+        out.writeLong(11);
+        out.writeLong(12);
+    }
+
+    private static void webSockets(DataOutputStream out) throws IOException {
+        out.writeInt(16);
+        out.writeInt(100);
+        out.writeLong(3);
+        out.writeShort(2);
+        out.writeUTF("client");
+        out.writeLong(4);
+        out.writeUTF("node_lost");
+        out.writeLong(2);
     }
 
     private static void front(DataOutputStream out) throws IOException {
