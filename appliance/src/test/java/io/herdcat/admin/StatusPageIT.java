@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The status page in a real headless Chromium against a two-node cluster: it shows both nodes live,
  * asks for the token, drains a node through the admin API, and leaves a screenshot in target/ (and, when
- * asked, in docs/ for the README).
+ * asked, in docs/ for the README). First, the demo page through the front shows, in its live panel, the
+ * node name its WebSocket pushed (so its script and WebSocket pass the page's Content-Security-Policy).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
@@ -63,6 +64,15 @@ class StatusPageIT {
             String front = "http://127.0.0.1:" + frontPort + "/session-demo/";
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.status(front + "hello") == 200);
             Thread load = startTraffic(front, traffic);
+
+            try (DevToolsPage demo = chromium.openPage()) {
+                demo.navigate(front);
+                awaitTrue(demo, "the demo page's live panel names the node its WebSocket (through the front) is on",
+                        "['a', 'b'].includes(document.getElementById('ws-node').textContent)");
+                assertEquals(demo.evaluate("document.getElementById('node').textContent"),
+                        demo.evaluate("document.getElementById('ws-node').textContent"),
+                        "the WebSocket went to the node of the page's session");
+            }
 
             try (DevToolsPage page = chromium.openPage()) {
                 page.viewport(WIDTH, HEIGHT);
