@@ -213,20 +213,13 @@ final class WebSocketExchange {
     }
 
     private void clientGone() {
-        if (state == State.OPEN || state == State.DONE) {
-            return;
-        }
-        state = State.DONE;
-        cancelReplyTimer();
-        releaseSlot();
-        unreserve();
-        if (node != null) {
-            node.close();
+        if (state != State.OPEN && state != State.DONE) {
+            end();
         }
     }
 
-    /** Answers the handshake itself ({@code status} with a one-line text) and closes the client's connection. */
-    private void fail(HttpResponseStatus status, String message) {
+    /** The handshake is over without a WebSocket: what it held is given back, and the node connection closed. */
+    private void end() {
         state = State.DONE;
         cancelReplyTimer();
         releaseSlot();
@@ -235,6 +228,11 @@ final class WebSocketExchange {
             node.close();
             node = null;
         }
+    }
+
+    /** Answers the handshake itself ({@code status} with a one-line text) and closes the client's connection. */
+    private void fail(HttpResponseStatus status, String message) {
+        end();
         dispatcher.responded(status.code(), System.nanoTime() - startNanos);
         ByteBuf content = client.alloc().buffer().writeBytes((message + "\n").getBytes(StandardCharsets.UTF_8));
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
@@ -287,12 +285,9 @@ final class WebSocketExchange {
                 ReferenceCountUtil.release(msg);
             } else if (state == State.RELAYING_ANSWER && msg instanceof HttpContent content) {
                 if (content instanceof LastHttpContent) {
-                    state = State.DONE;
-                    releaseSlot();
-                    unreserve();
+                    end();
                     dispatcher.responded(answerStatus, System.nanoTime() - startNanos);
                     client.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
-                    ctx.close();
                 } else {
                     client.write(content);
                 }
@@ -313,9 +308,7 @@ final class WebSocketExchange {
             if (state == State.HANDSHAKE && ctx.channel() == node) {
                 nodeFailed(target, "closed the connection before answering");
             } else if (state == State.RELAYING_ANSWER) {
-                state = State.DONE;
-                releaseSlot();
-                unreserve();
+                end();
                 client.close(); // the answer is cut short: the client must not take it for whole
             }
         }

@@ -41,25 +41,13 @@ class FrontStatsCodecTest {
         bytes.reset();
         out.writeByte(2);
         front(out);
-        out.writeShort(2);
-        for (int i = 0; i < 2; i++) {
-            ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            node(new DataOutputStream(entry));
-            out.writeShort(entry.size());
-            entry.writeTo(out);
-        }
+        twoNodeEntries(out);
         assertEquals(noCuts, FrontStatsCodec.decode(bytes.toByteArray()));
 
         bytes.reset();
         out.writeByte(3);
         front(out);
-        out.writeShort(2);
-        for (int i = 0; i < 2; i++) {
-            ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            node(new DataOutputStream(entry));
-            out.writeShort(entry.size());
-            entry.writeTo(out);
-        }
+        twoNodeEntries(out);
         cuts(out);
         assertEquals(new DispatcherSnapshot("http", 8080, 9, new DispatcherSnapshot.ClientCuts(10, 11, 12),
                 List.of(NODE, NODE)), FrontStatsCodec.decode(bytes.toByteArray()), "format 3: no WebSockets");
@@ -86,6 +74,17 @@ class FrontStatsCodecTest {
         out.writeLong(42);
         assertEquals(SNAPSHOT, FrontStatsCodec.decode(bytes.toByteArray()));
         assertThrows(IOException.class, () -> FrontStatsCodec.decode(new byte[] {0}));
+    }
+
+    /** Two nodes, each entry behind its length (format 2 on). */
+    private static void twoNodeEntries(DataOutputStream out) throws IOException {
+        out.writeShort(2);
+        for (int i = 0; i < 2; i++) {
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            node(new DataOutputStream(entry));
+            out.writeShort(entry.size());
+            entry.writeTo(out);
+        }
     }
 
     private static void cuts(DataOutputStream out) throws IOException {
