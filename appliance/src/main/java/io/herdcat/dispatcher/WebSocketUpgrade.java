@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Locale;
 import java.util.Map;
@@ -26,10 +27,12 @@ final class WebSocketUpgrade {
     private WebSocketUpgrade() {
     }
 
+    /** A handshake has no body: a request that announces one goes over AJP, without its Upgrade, like any other. */
     static boolean isRequest(HttpRequest request) {
         return HttpMethod.GET.equals(request.method()) && HttpVersion.HTTP_1_1.equals(request.protocolVersion())
                 && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
     }
 
     static FullHttpRequest nodeRequest(HttpRequest clientRequest, BackendRequest.Client client, String secret) {
