@@ -6,13 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig;
+import io.herdcat.dispatcher.balance.WorkerSpec;
 import io.herdcat.testing.WsClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +103,37 @@ class FrontWebSocketTest {
         assertEquals("x".repeat(3_000_000), c.echo("big:3000000"), "3 MB, far beyond the write watermarks");
         String long1 = "y".repeat(200_000);
         assertEquals(long1, c.echo(long1), "and a large one from the client");
+    }
+
+    @Test
+    void helloSentWithThe101ArrivesIntact() throws Exception {
+        try (ServerSocket fakeNode = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            front = TestBackend.front(Dispatcher.Options.defaults(),
+                    new WorkerSpec("f", "127.0.0.1", a.port(), 1, Activation.ACTIVE,
+                            "127.0.0.1", fakeNode.getLocalPort()));
+            CompletableFuture<WsClient> opening = WsClient.open(HTTP, ws("/ws"));
+            try (Socket node = fakeNode.accept()) {
+                BufferedReader head = new BufferedReader(new InputStreamReader(
+                        node.getInputStream(), StandardCharsets.ISO_8859_1));
+                String key = null;
+                for (String line; !(line = head.readLine()).isEmpty(); ) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+                        key = line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+                String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+                byte[] answer = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                byte[] hello = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'};
+                byte[] oneWrite = Arrays.copyOf(answer, answer.length + hello.length);
+                System.arraycopy(hello, 0, oneWrite, answer.length, hello.length);
+                node.getOutputStream().write(oneWrite); // the 101 and the first frame in one segment
+                node.getOutputStream().flush();
+                WsClient c = opening.get(10, TimeUnit.SECONDS);
+                assertEquals("hello", c.next());
+            }
+        }
     }
 
     @Test
