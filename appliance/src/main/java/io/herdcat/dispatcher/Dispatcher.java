@@ -4,6 +4,7 @@ import io.herdcat.dispatcher.ajp.AjpDecoder;
 import io.herdcat.dispatcher.ajp.AjpEncoder;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
+import io.herdcat.dispatcher.h2.H2Counters;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.privilege.ListenSockets;
 import io.netty.bootstrap.Bootstrap;
@@ -21,8 +22,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,6 +57,7 @@ public final class Dispatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder slowBodies = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder sendTimeouts = new java.util.concurrent.atomic.LongAdder();
     private final ClientAddresses clientAddresses;
+    private final H2Counters http2 = new H2Counters();
     private volatile FrontResponseListener responses = (status, nanos) -> { };
     private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private final ListenSockets listenSockets;
@@ -80,45 +80,52 @@ public final class Dispatcher implements AutoCloseable {
      * @param pingAfterIdle   a node connection unused this long is checked with a CPing before it is used
      * @param tls             the front's TLS context, or null for plain HTTP
      * @param clients         what one client may hold: body and send timeouts, per-address caps, trusted proxies
+     * @param http2           HTTP/2: h2 by ALPN, h2c, and per-connection stream, header and reset limits
      */
     public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
                           Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
-                          SslContext tls, NodeConfig.ClientLimits clients) {
+                          SslContext tls, NodeConfig.ClientLimits clients, NodeConfig.Http2Limits http2) {
         /** The defaults of the settings, plain HTTP. */
         public static Options defaults() {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
-                    Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults());
+                    Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults(),
+                    NodeConfig.Http2Limits.defaults());
         }
 
         public Options withTimeouts(Duration reply, Duration header, Duration idle) {
             return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
-                    pingAfterIdle, tls, clients);
+                    pingAfterIdle, tls, clients, http2);
         }
 
         public Options withBodyLimits(long max, int retry) {
             return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, http2);
         }
 
         public Options withPool(int size, Duration idle, Duration pingAfter) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
-                    pingAfter, tls, clients);
+                    pingAfter, tls, clients, http2);
         }
 
         public Options withTls(SslContext context) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, context, clients);
+                    poolIdleTimeout, pingAfterIdle, context, clients, http2);
         }
 
         public Options withClients(NodeConfig.ClientLimits limits) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, limits);
+                    poolIdleTimeout, pingAfterIdle, tls, limits, http2);
+        }
+
+        public Options withHttp2(NodeConfig.Http2Limits limits) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls, clients, limits);
         }
 
         public Options withPacketSize(int size) {
             return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, http2);
         }
     }
 
@@ -155,20 +162,7 @@ public final class Dispatcher implements AutoCloseable {
                 });
         ServerBootstrap front = new ServerBootstrap().group(group)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientGate(clientAddresses),
-                                new SendTimeout(options.clients().sendTimeout(), sendTimeouts));
-                        if (options.tls() != null) {
-                            ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
-                        }
-                        SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
-                        ch.pipeline().addLast(guard, new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new ConnectionDrain(), new FrontHandler(Dispatcher.this, guard));
-                        clients.add(ch);
-                    }
-                });
+                .childHandler(new FrontPipeline(this, sendTimeouts, clients, http2));
         server = listen(front);
         ReusePort.steerToNewest(server);
         health.start();
@@ -262,7 +256,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         nodes.sort(java.util.Comparator.comparing(DispatcherSnapshot.NodeStats::route));
         return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(),
-                new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes);
+                new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes,
+                new DispatcherSnapshot.Http2(http2.connections(), http2.streams(), http2.goAways()));
     }
 
     /** Zeroes the counters of every node and the failover count. */

@@ -7,7 +7,28 @@ import java.util.List;
  * listens, how many requests it moved to another node, what it cut off of slow or greedy clients, and
  * per node its settings, health and counters.
  */
-public record DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes) {
+public record DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes,
+                                 Http2 http2) {
+
+    /** A snapshot without HTTP/2 counts (as other nodes publish the front's state). */
+    public DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes) {
+        this(scheme, port, failovers, clientCuts, nodes, Http2.NONE);
+    }
+
+    /**
+     * HTTP/2 on the front.
+     *
+     * @param connections HTTP/2 connections open now; {@code streams} their streams open now
+     * @param goAways     connections the front closed with GOAWAY since it started, by reason
+     *                    (rapid_reset, continuation, header_list, protocol, idle, drain)
+     */
+    public record Http2(int connections, int streams, java.util.Map<String, Long> goAways) {
+        public static final Http2 NONE = new Http2(0, 0, java.util.Map.of());
+
+        public Http2 {
+            goAways = java.util.Map.copyOf(goAways);
+        }
+    }
 
     /**
      * Clients the front cut off to protect the nodes, since it started.
@@ -35,6 +56,7 @@ public record DispatcherSnapshot(String scheme, int port, long failovers, Client
 
     public DispatcherSnapshot {
         java.util.Objects.requireNonNull(clientCuts);
+        java.util.Objects.requireNonNull(http2);
         nodes = List.copyOf(nodes);
     }
 }

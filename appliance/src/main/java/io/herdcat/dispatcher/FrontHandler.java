@@ -41,6 +41,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        if (context.channel().isActive()) {
+            demand(); // added once the protocol was chosen (ALPN, h2c preface): channelActive has passed
+        }
     }
 
     @Override
