@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -28,7 +30,9 @@ import javax.net.ssl.SSLSocket;
  * sends (floods, resets, a stream that is never read): frames go out as asked, and a reader thread
  * records what comes back per stream (status, body, RST_STREAM code) and for the connection (GOAWAY
  * code, closed). It acknowledges SETTINGS and PING, and gives back flow-control credit for every DATA
- * frame, except on the streams told to {@link #holdWindow hold} theirs.
+ * frame, except on the streams told to {@link #holdWindow hold} theirs. A connection is handed out
+ * once the server's SETTINGS came and were acknowledged, so no acknowledgement can fall into the
+ * middle of a header block the test writes.
  */
 public final class RawH2 implements AutoCloseable {
     public static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
@@ -71,7 +75,8 @@ public final class RawH2 implements AutoCloseable {
     private final String authority;
     public volatile long goAwayCode = -1;
     public volatile boolean closed;
-    public volatile boolean settingsReceived;
+    private volatile boolean settingsReceived;
+    private final CountDownLatch serverSettings = new CountDownLatch(1);
     private ByteArrayOutputStream headerBlock;
     private int headerStream;
     private boolean headerEndStream;
@@ -109,11 +114,20 @@ public final class RawH2 implements AutoCloseable {
         return c;
     }
 
+    /** Sends the preface and SETTINGS, then waits for the server's SETTINGS (acknowledged before any other frame). */
     private void preface() throws IOException {
         synchronized (out) {
             out.write(PREFACE);
         }
         frame(SETTINGS, 0, 0, new byte[0], true);
+        try {
+            if (!serverSettings.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("no SETTINGS from the server");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** The stream's state (created on first use). */
@@ -256,6 +270,7 @@ public final class RawH2 implements AutoCloseable {
                 if ((flags & ACK) == 0) {
                     frame(SETTINGS, ACK, 0, new byte[0], true);
                     settingsReceived = true;
+                    serverSettings.countDown();
                 }
             }
             case PING -> {
