@@ -20,6 +20,11 @@ final class FrontJson {
         cuts.put("sendTimeouts", s.clientCuts().sendTimeouts());
         cuts.put("refusedConnections", s.clientCuts().refusedConnections());
         doc.put("clientsCut", cuts);
+        Map<String, Object> http2 = new LinkedHashMap<>();
+        http2.put("connections", s.http2().connections());
+        http2.put("streams", s.http2().streams());
+        http2.put("goaways", new java.util.TreeMap<>(s.http2().goAways()));
+        doc.put("http2", http2);
         doc.put("nodes", s.nodes().stream().map(FrontJson::node).toList());
         return doc;
     }

@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The cluster's HTTP front, on the node that runs it: per node the front's requests, errors, requests
- * in flight, body bytes, AJP connections and health; failovers; clients cut off by kind; and the front's responses by status
+ * in flight, body bytes, AJP connections and health; failovers; clients cut off by kind; HTTP/2
+ * ({@link FrontHttp2Meters}); and the front's responses by status
  * class with their durations. The meters exist only while this node runs the front: they are
  * registered when it opens and removed at the first scrape after it closed (or moved to another node).
  */
@@ -26,6 +27,7 @@ final class FrontMeters {
     private volatile StatusTimers responses;
     private Meter failovers;
     private List<Meter> clientCuts = List.of();
+    private List<Meter> http2 = List.of();
 
     FrontMeters(MeterRegistry registry, FrontService front) {
         this.registry = registry;
@@ -73,6 +75,7 @@ final class FrontMeters {
                     clientCut("slow-body", DispatcherSnapshot.ClientCuts::slowBodies),
                     clientCut("send-timeout", DispatcherSnapshot.ClientCuts::sendTimeouts),
                     clientCut("refused-connection", DispatcherSnapshot.ClientCuts::refusedConnections));
+            http2 = FrontHttp2Meters.register(registry, () -> snapshot);
         }
         return responses;
     }
@@ -84,6 +87,8 @@ final class FrontMeters {
             registry.remove(failovers);
             clientCuts.forEach(registry::remove);
             clientCuts = List.of();
+            http2.forEach(registry::remove);
+            http2 = List.of();
             responses = null;
             failovers = null;
         }
