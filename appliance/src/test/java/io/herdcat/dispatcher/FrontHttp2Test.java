@@ -164,6 +164,41 @@ class FrontHttp2Test {
     }
 
     @Test
+    void expectContinueGetsAnInterimHeadersAndAHostEqualToTheAuthorityIsAccepted() throws Exception {
+        try (RawH2 c = RawH2.h2c(front.port())) {
+            c.headers(1, c.block("POST", "/crc", "expect", "100-continue", "content-length", "5"), RawH2.END_HEADERS, true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.stream(1).interim == 100);
+            c.data(1, "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true);
+            awaitFinished(c.stream(1));
+            assertEquals(200, c.stream(1).status);
+            assertTrue(c.stream(1).text().endsWith(" 5 " + TestBackend.crc("hello".getBytes())), c.stream(1).text());
+            c.get(3, "/who", "host", "127.0.0.1:" + front.port());
+            awaitFinished(c.stream(3));
+            assertEquals(200, c.stream(3).status, "a Host that repeats :authority is the same site");
+            c.get(5, "/who", "host", "elsewhere.example.org");
+            awaitFinished(c.stream(5));
+            assertEquals(400, c.stream(5).status, "a Host that differs from :authority is malformed (RFC 9113 8.3.1)");
+        }
+    }
+
+    @Test
+    void aConnectionWithoutStreamsIsClosedWithGoAway() throws Exception {
+        Dispatcher quick = TestBackend.front(options().withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(500),
+                Duration.ofSeconds(1)), a.spec());
+        try (RawH2 silent = RawH2.h2c(quick.port()); RawH2 used = RawH2.h2c(quick.port())) {
+            used.get(1, "/who");
+            awaitFinished(used.stream(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> silent.closed && used.closed);
+            assertEquals(0, silent.goAwayCode, "no stream within front.header.timeout");
+            assertEquals(0, used.goAwayCode, "no stream for front.idle.timeout");
+            assertEquals(2L, quick.snapshot().http2().goAways().get("idle"));
+            assertEquals(0, quick.snapshot().http2().connections());
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
     void sessionCookieSplitAcrossFieldsStaysSticky() throws Exception {
         try (RawH2 c = RawH2.h2c(front.port())) {
             for (int i = 0; i < 6; i++) {

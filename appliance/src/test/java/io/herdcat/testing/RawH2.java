@@ -44,6 +44,8 @@ public final class RawH2 implements AutoCloseable {
     /** What came back on one stream so far. */
     public static final class Stream {
         public volatile int status;
+        /** The last interim (1xx) status, 0 when none came. */
+        public volatile int interim;
         public volatile boolean ended;
         public volatile long resetCode = -1;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -289,8 +291,13 @@ public final class RawH2 implements AutoCloseable {
         Stream s = stream(headerStream);
         try {
             Http2Headers h = decoder.decodeHeaders(headerStream, Unpooled.wrappedBuffer(headerBlock.toByteArray()));
-            if (h.status() != null && s.status == 0 || h.status() != null && s.status < 200) {
-                s.status = Integer.parseInt(h.status().toString());
+            if (h.status() != null) {
+                int code = Integer.parseInt(h.status().toString());
+                if (code < 200) {
+                    s.interim = code;
+                } else {
+                    s.status = code;
+                }
             }
         } catch (Http2Exception e) {
             throw new IllegalStateException(e);

@@ -1,14 +1,20 @@
 package io.herdcat.dispatcher.h2;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 
 /**
@@ -16,7 +22,8 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
  * it: a request that ended with its headers comes as its head and an empty end, as HTTP/1.1's decoder
  * gives it; a body without {@code content-length} (HTTP/2 ends a body with its stream, not a length) is
  * marked {@code chunked}, so the node reads it to its end; and Netty's {@code x-http2-*} conversion
- * headers are removed, so they never reach a node.
+ * headers are removed, so they never reach a node. A request the conversion finds malformed (a
+ * {@code host} that differs from {@code :authority}, say) gets 400, as a malformed HTTP/1.1 head does.
  */
 public final class H2RequestAdapter extends ChannelInboundHandlerAdapter {
     @Override
@@ -40,6 +47,17 @@ public final class H2RequestAdapter extends ChannelInboundHandlerAdapter {
             request.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         ctx.fireChannelRead(request);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause.getCause() instanceof Http2Exception)) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
+        bad.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static void removeConversionHeaders(HttpHeaders headers) {
