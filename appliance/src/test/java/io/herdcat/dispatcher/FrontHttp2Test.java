@@ -103,22 +103,26 @@ class FrontHttp2Test {
 
     @Test
     void hundredConcurrentStreamsOnOneConnection() throws Exception {
+        TestBackend.DRIP_END.drainPermits();
         try (RawH2 c = RawH2.h2c(front.port())) {
             List<Integer> ids = IntStream.range(0, 100).map(i -> 2 * i + 1).boxed().toList();
             for (int id : ids) {
-                c.headers(id, c.block("GET", "/crc?wait=300"), RawH2.END_HEADERS | RawH2.END_STREAM, false);
+                c.headers(id, c.block("GET", "/drip"), RawH2.END_HEADERS | RawH2.END_STREAM, false);
             }
             c.flush();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> front.snapshot().nodes().stream().mapToLong(DispatcherSnapshot.NodeStats::inFlight).sum() > 64);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> c.stream(id).status == 200));
+            assertEquals(100, front.snapshot().nodes().stream().mapToLong(DispatcherSnapshot.NodeStats::inFlight).sum(),
+                    "all at the nodes at once");
             DispatcherSnapshot.Http2 h2 = front.snapshot().http2();
             assertEquals(1, h2.connections(), "one connection carries them all");
-            assertTrue(h2.streams() > 64, "streams open at once: " + h2.streams());
+            assertEquals(100, h2.streams());
+            TestBackend.DRIP_END.release(100);
             awaitFinished(ids.stream().map(c::stream).toArray(RawH2.Stream[]::new));
             for (int id : ids) {
-                assertEquals(200, c.stream(id).status, "stream " + id);
-                assertTrue(c.stream(id).text().matches("[ab] 0 0"), c.stream(id).text());
+                assertEquals("start end", c.stream(id).text(), "stream " + id);
             }
+        } finally {
+            TestBackend.DRIP_END.release(100);
         }
     }
 
@@ -137,8 +141,7 @@ class FrontHttp2Test {
             for (RawH2.Stream s : others) {
                 assertEquals(200, s.status);
             }
-            assertEquals(-1, c.stream(1).resetCode, "the unread stream waits, the others went past it");
-            assertEquals(65535, c.stream(1).bodyBytes(), "no more than its window");
+            assertEquals(65535, c.stream(1).bodyBytes(), "the others went past the unread stream, stuck at its window");
             await().atMost(Duration.ofSeconds(15)).until(() -> c.stream(1).resetCode >= 0);
             assertEquals(cutBefore + 1, front.sendTimeouts(), "cut by front.send.timeout");
             c.get(101, "/who");

@@ -167,16 +167,17 @@ public final class H2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        cancel();
-        if (counted) {
-            counted = false;
-            counters.connectionClosed();
-        }
+        forget();
         context.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext context) {
+        forget();
+    }
+
+    /** The connection is gone: no timer, and it no longer counts. */
+    private void forget() {
         cancel();
         if (counted) {
             counted = false;
