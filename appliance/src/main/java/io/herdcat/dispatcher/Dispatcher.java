@@ -36,8 +36,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP front of the cluster: accepts clients on one port and forwards each request over AJP to a
- * node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
+ * The HTTP front of the cluster: accepts clients on one port (HTTP/1.1, and HTTP/2 by ALPN or prior
+ * knowledge; see {@link FrontPipeline}) and forwards each request over AJP to a node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
  * bring failed nodes back. Its listener shares the port with a successor's ({@link ReusePort}); it stops
  * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}.
  */

@@ -3,6 +3,7 @@ package io.herdcat.dispatcher.h2;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -23,9 +24,12 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
  * gives it; a body without {@code content-length} (HTTP/2 ends a body with its stream, not a length) is
  * marked {@code chunked}, so the node reads it to its end; and Netty's {@code x-http2-*} conversion
  * headers are removed, so they never reach a node. A request the conversion finds malformed (a
- * {@code host} that differs from {@code :authority}, say) gets 400, as a malformed HTTP/1.1 head does.
+ * {@code host} that differs from {@code :authority}, say) gets 400, as a malformed HTTP/1.1 head does;
+ * once a request went on, a failure is left to the handlers behind (the stream is reset).
  */
 public final class H2RequestAdapter extends ChannelInboundHandlerAdapter {
+    private boolean requestPassedOn;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof HttpRequest request)) {
@@ -33,6 +37,7 @@ public final class H2RequestAdapter extends ChannelInboundHandlerAdapter {
             return;
         }
         removeConversionHeaders(request.headers());
+        requestPassedOn = true;
         if (msg instanceof FullHttpRequest full) {
             HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
             head.setDecoderResult(full.decoderResult());
@@ -51,7 +56,7 @@ public final class H2RequestAdapter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause.getCause() instanceof Http2Exception)) {
+        if (requestPassedOn || !(cause instanceof DecoderException && cause.getCause() instanceof Http2Exception)) {
             ctx.fireExceptionCaught(cause);
             return;
         }
