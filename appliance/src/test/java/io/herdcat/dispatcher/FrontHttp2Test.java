@@ -86,6 +86,17 @@ class FrontHttp2Test {
         } finally {
             tls.close();
         }
+        Dispatcher http11Only = TestBackend.front(Dispatcher.Options.defaults()
+                .withTls(FrontTls.serverContext(cert.cert, cert.key, false)), a.spec());
+        try {
+            HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext())
+                    .version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + http11Only.port() + "/who")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_1_1, r.version(), "front.h2=false: no h2 offered");
+        } finally {
+            http11Only.close();
+        }
     }
 
     @Test
@@ -196,6 +207,23 @@ class FrontHttp2Test {
             assertEquals(0, used.goAwayCode, "no stream for front.idle.timeout");
             assertEquals(2L, quick.snapshot().http2().goAways().get("idle"));
             assertEquals(0, quick.snapshot().http2().connections());
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
+    void aPrefaceLeftUnfinishedIsCutAfterTheHeaderTimeoutASilentConnectionIsNot() throws Exception {
+        Dispatcher quick = TestBackend.front(options().withTimeouts(Duration.ofSeconds(60), Duration.ofMillis(500),
+                Duration.ofSeconds(60)), a.spec());
+        try (java.net.Socket partial = new java.net.Socket("127.0.0.1", quick.port());
+             java.net.Socket silent = new java.net.Socket("127.0.0.1", quick.port())) {
+            partial.getOutputStream().write("PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            partial.setSoTimeout(20_000);
+            assertEquals(-1, partial.getInputStream().read(), "closed without an answer");
+            silent.setSoTimeout(1_000);
+            org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class,
+                    () -> silent.getInputStream().read(), "a silent connection waits for front.idle.timeout");
         } finally {
             quick.close();
         }

@@ -16,28 +16,40 @@ import java.util.function.Consumer;
  * Tells cleartext HTTP/2 with prior knowledge from HTTP/1.1 on a plain front ({@code front.h2c}): a
  * connection whose first bytes are the HTTP/2 connection preface gets the HTTP/2 handlers, any other
  * the HTTP/1.1 ones. It looks at the first bytes only, then leaves the pipeline; they are passed on to
- * the chosen handlers untouched. A connection that sends no full preface or request line within
- * {@code timeout} is closed.
+ * the chosen handlers untouched. As on HTTP/1.1, a connection that stays silent for {@code idleTimeout}
+ * is closed, and so is one whose first bytes began the preface but did not finish it within
+ * {@code headerTimeout}.
  */
 public final class PriorKnowledge extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
     private final Consumer<ChannelPipeline> http2;
     private final Consumer<ChannelPipeline> http1;
-    private final long timeoutMillis;
+    private final long idleMillis;
+    private final long headerMillis;
     private ScheduledFuture<?> timer;
+    private boolean started;
 
     /** @param http2 adds the HTTP/2 handlers; @param http1 adds the HTTP/1.1 ones */
-    public PriorKnowledge(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Duration timeout) {
+    public PriorKnowledge(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Duration idleTimeout,
+                          Duration headerTimeout) {
         this.http2 = http2;
         this.http1 = http1;
-        this.timeoutMillis = timeout.toMillis();
+        this.idleMillis = idleTimeout.toMillis();
+        this.headerMillis = headerTimeout.toMillis();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        closeAfter(ctx, idleMillis);
+    }
+
+    private void closeAfter(ChannelHandlerContext ctx, long millis) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
         timer = ctx.executor().schedule(() -> {
             ctx.close();
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -52,7 +64,10 @@ public final class PriorKnowledge extends ByteToMessageDecoder {
             choose(ctx, http1);
         } else if (n == PREFACE.readableBytes()) {
             choose(ctx, http2);
-        } // else: a beginning of the preface; wait for more
+        } else if (!started) { // a beginning of the preface: the rest must follow like a request head's
+            started = true;
+            closeAfter(ctx, headerMillis);
+        }
     }
 
     /** Adds the chosen handlers behind this one and leaves; what was read goes on to them as it came. */
