@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -158,6 +159,45 @@ class FrontHttp2Test {
             c.get(101, "/who");
             awaitFinished(c.stream(101));
             assertEquals(200, c.stream(101).status, "the connection still serves");
+        }
+    }
+
+    @Test
+    void anUploadItsNodeDoesNotReadHoldsOnlyItsOwnStream() throws Exception {
+        TestBackend.DRIP_END.drainPermits();
+        int length = 400_000;
+        try (RawH2 c = RawH2.h2c(front.port())) {
+            c.headers(1, c.block("POST", "/drip", "content-length", Integer.toString(length)), RawH2.END_HEADERS, true);
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                try {
+                    while (sent.get() < length) { // as much as the stream's flow-control window allows
+                        await().atMost(Duration.ofSeconds(60)).until(() -> 65535 + c.stream(1).windowGranted() > sent.get());
+                        int n = (int) Math.min(16384, Math.min(length - sent.get(), 65535 + c.stream(1).windowGranted() - sent.get()));
+                        c.data(1, new byte[n], sent.addAndGet(n) == length);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.stream(1).text().equals("start "));
+            for (int i = 0; i < 10; i++) {
+                c.get(3 + 2 * i, "/who");
+            }
+            RawH2.Stream[] others = IntStream.range(0, 10).mapToObj(i -> c.stream(3 + 2 * i)).toArray(RawH2.Stream[]::new);
+            awaitFinished(others);
+            for (RawH2.Stream s : others) {
+                assertEquals(200, s.status, "the connection's other streams go on");
+            }
+            assertTrue(!upload.isDone() && sent.get() < length / 2,
+                    "the upload waits for credit while its node does not read it: " + sent.get() + " bytes sent");
+            TestBackend.DRIP_END.release();
+            upload.get(60, TimeUnit.SECONDS);
+            awaitFinished(c.stream(1));
+            assertEquals(200, c.stream(1).status);
+            assertEquals("start end", c.stream(1).text());
+        } finally {
+            TestBackend.DRIP_END.release();
         }
     }
 

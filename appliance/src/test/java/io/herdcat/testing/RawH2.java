@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -50,6 +51,7 @@ public final class RawH2 implements AutoCloseable {
         public volatile long resetCode = -1;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final AtomicInteger bodyBytes = new AtomicInteger();
+        private final AtomicLong windowGranted = new AtomicLong();
 
         public String text() {
             synchronized (body) {
@@ -59,6 +61,11 @@ public final class RawH2 implements AutoCloseable {
 
         public int bodyBytes() {
             return bodyBytes.get();
+        }
+
+        /** The sum of the WINDOW_UPDATE increments the server sent for this stream: more body it may take. */
+        public long windowGranted() {
+            return windowGranted.get();
         }
 
         /** The response is complete (END_STREAM) or the stream was reset. */
@@ -278,6 +285,12 @@ public final class RawH2 implements AutoCloseable {
             case PING -> {
                 if ((flags & ACK) == 0) {
                     frame(PING, ACK, 0, payload, true);
+                }
+            }
+            case WINDOW_UPDATE -> {
+                if (stream != 0) {
+                    stream(stream).windowGranted.addAndGet(((long) (payload[0] & 0x7f) << 24) | (payload[1] & 0xff) << 16
+                            | (payload[2] & 0xff) << 8 | payload[3] & 0xff);
                 }
             }
             case GOAWAY -> goAwayCode = ((long) (payload[4] & 0xff) << 24) | (payload[5] & 0xff) << 16
