@@ -54,7 +54,8 @@ final class FrontPipeline extends ChannelInitializer<SocketChannel> {
                 http1(p);
             }
         } else if (options.http2().h2c()) {
-            p.addLast(new PriorKnowledge(this::h2, this::http1, options.idleTimeout(), options.headerTimeout()));
+            p.addLast(new PriorKnowledge(this::h2, this::http1, ConnectionDrain.DRAIN, options.idleTimeout(),
+                    options.headerTimeout()));
         } else {
             http1(p);
         }

@@ -311,7 +311,8 @@ class FrontHttp2Test {
     void drainSendsGoAwayAndLetsOpenStreamsFinish() throws Exception {
         TestBackend.DRIP_END.drainPermits();
         Dispatcher draining = TestBackend.front(options(), a.spec(), b.spec());
-        try (RawH2 c = RawH2.h2c(draining.port())) {
+        try (RawH2 c = RawH2.h2c(draining.port());
+             java.net.Socket silent = new java.net.Socket("127.0.0.1", draining.port())) {
             c.get(1, "/drip");
             await().until(() -> c.stream(1).text().equals("start "));
             java.util.concurrent.CompletableFuture<Integer> left = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -327,7 +328,8 @@ class FrontHttp2Test {
             TestBackend.DRIP_END.release();
             awaitFinished(c.stream(1));
             assertEquals("start end", c.stream(1).text());
-            assertEquals(0, left.get(30, TimeUnit.SECONDS), "the connection closed once its stream was done");
+            assertEquals(0, left.get(30, TimeUnit.SECONDS),
+                    "the connection closed once its stream was done, and the silent one at once");
             await().until(() -> c.closed);
             assertEquals(1L, draining.snapshot().http2().goAways().get("drain"));
         } finally {

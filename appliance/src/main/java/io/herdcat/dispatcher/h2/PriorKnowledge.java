@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * the HTTP/1.1 ones. It looks at the first bytes only, then leaves the pipeline; they are passed on to
  * the chosen handlers untouched. As on HTTP/1.1, a connection that stays silent for {@code idleTimeout}
  * is closed, and so is one whose first bytes began the preface but did not finish it within
- * {@code headerTimeout}.
+ * {@code headerTimeout}. One that has not yet said which protocol it speaks is closed when the front
+ * drains.
  */
 public final class PriorKnowledge extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
@@ -26,14 +27,19 @@ public final class PriorKnowledge extends ByteToMessageDecoder {
     private final Consumer<ChannelPipeline> http1;
     private final long idleMillis;
     private final long headerMillis;
+    private final Object drainEvent;
     private ScheduledFuture<?> timer;
     private boolean started;
 
-    /** @param http2 adds the HTTP/2 handlers; @param http1 adds the HTTP/1.1 ones */
-    public PriorKnowledge(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Duration idleTimeout,
-                          Duration headerTimeout) {
+    /**
+     * @param http2      adds the HTTP/2 handlers; {@code http1} the HTTP/1.1 ones
+     * @param drainEvent the user event that starts the drain of a client connection
+     */
+    public PriorKnowledge(Consumer<ChannelPipeline> http2, Consumer<ChannelPipeline> http1, Object drainEvent,
+                          Duration idleTimeout, Duration headerTimeout) {
         this.http2 = http2;
         this.http1 = http1;
+        this.drainEvent = drainEvent;
         this.idleMillis = idleTimeout.toMillis();
         this.headerMillis = headerTimeout.toMillis();
     }
@@ -50,6 +56,15 @@ public final class PriorKnowledge extends ByteToMessageDecoder {
         timer = ctx.executor().schedule(() -> {
             ctx.close();
         }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == drainEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     @Override
