@@ -26,6 +26,12 @@ final class FrontJson {
         ws.put("refused", s.webSockets().refused());
         ws.put("closes", s.webSockets().closes());
         doc.put("webSockets", ws);
+
+        Map<String, Object> http2 = new LinkedHashMap<>();
+        http2.put("connections", s.http2().connections());
+        http2.put("streams", s.http2().streams());
+        http2.put("goaways", new java.util.TreeMap<>(s.http2().goAways()));
+        doc.put("http2", http2);
         doc.put("nodes", s.nodes().stream().map(FrontJson::node).toList());
         return doc;
     }

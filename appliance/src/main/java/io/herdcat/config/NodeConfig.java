@@ -79,7 +79,8 @@ public record NodeConfig(
     public record FrontSettings(String balanceMethod, boolean stickyForce, long maxBody, int retryBody,
                                 Duration replyTimeout, Duration headerTimeout, Duration idleTimeout, int poolSize,
                                 Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes,
-                                ClientLimits clients, WebSocketLimits webSockets) {
+                                ClientLimits clients, WebSocketLimits webSockets,
+                                Http2Limits http2) {
         public FrontSettings {
             staticNodes = List.copyOf(staticNodes);
             java.util.Objects.requireNonNull(webSockets);
@@ -132,6 +133,24 @@ public record NodeConfig(
         /** ADDR/PREFIX, as {@code ip addr} takes it. */
         public String cidr() {
             return address.getHostAddress() + "/" + prefix;
+        }
+    }
+
+    /**
+     * HTTP/2 on the front: {@code h2} offered by ALPN on TLS, {@code h2c} (prior-knowledge cleartext) on
+     * a plain front, and what one connection may ask of it: concurrent streams, the decoded size of a
+     * request's header list, and RST_STREAM frames per 30 s (rapid reset).
+     */
+    public record Http2Limits(boolean h2, boolean h2c, int maxStreams, int maxHeaderList, int maxResets) {
+        public Http2Limits {
+            if (maxStreams < 1 || maxHeaderList < 4096 || maxResets < 1) {
+                throw new IllegalArgumentException("maxStreams and maxResets >= 1, maxHeaderList >= 4096");
+            }
+        }
+
+        /** The defaults of the settings. */
+        public static Http2Limits defaults() {
+            return new Http2Limits(true, false, 100, 16384, 200);
         }
     }
 
@@ -212,7 +231,7 @@ public record NodeConfig(
                         p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
                         p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p),
-                        webSocketLimits(p)),
+                        webSocketLimits(p), http2Limits(p)),
                 FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
                 p.bool(Setting.ALLOW_ROOT),
@@ -282,6 +301,18 @@ public record NodeConfig(
             throw ConfigException.of(p.value(Setting.FRONT_WS_IDLE_TIMEOUT), "must be longer than 0; write e.g. 10m");
         }
         return new WebSocketLimits(idle, p.integer(Setting.FRONT_WS_MAX, 0, 10_000_000));
+    }
+
+    private static Http2Limits http2Limits(SettingParser p) {
+        boolean h2c = p.bool(Setting.FRONT_H2C);
+        if (h2c && p.text(Setting.FRONT_TLS_CERT) != null) {
+            throw ConfigException.of(p.value(Setting.FRONT_H2C), "cannot be used with " + Setting.FRONT_TLS_CERT.key()
+                    + ": a TLS front offers h2 by ALPN (" + Setting.FRONT_H2.key() + "); set " + Setting.FRONT_H2C.key()
+                    + "=false, or drop the certificate when another proxy terminates TLS");
+        }
+        return new Http2Limits(p.bool(Setting.FRONT_H2), h2c, p.integer(Setting.FRONT_H2_MAX_STREAMS, 1, 100_000),
+                (int) p.bytes(Setting.FRONT_H2_MAX_HEADER_LIST, 4096, 1L << 20),
+                p.integer(Setting.FRONT_H2_MAX_RESETS, 1, 1_000_000));
     }
 
     private static Tls tls(SettingParser p) {

@@ -134,6 +134,18 @@ public enum Setting {
             "PEM certificate chain (server certificate first): the front serves HTTPS instead of HTTP."),
     FRONT_TLS_KEY("front.tls.key", "FILE", null,
             "PEM private key of front.tls.cert, unencrypted PKCS#8 ('BEGIN PRIVATE KEY')."),
+    FRONT_H2("front.h2", "BOOL", "true",
+            "With front.tls.cert, offer HTTP/2 by ALPN (clients that do not ask for it keep HTTP/1.1)."),
+    FRONT_H2C("front.h2c", "BOOL", "false",
+            "Accept cleartext HTTP/2 with prior knowledge on a plain front (behind another TLS terminator); "
+                    + "HTTP/1.1 still works. Not with front.tls.cert."),
+    FRONT_H2_MAX_STREAMS("front.h2.max.streams", "N", "100",
+            "Most HTTP/2 streams one connection may have open at once; more are refused (RST_STREAM REFUSED_STREAM)."),
+    FRONT_H2_MAX_HEADER_LIST("front.h2.max.header.list", "BYTES", "16384",
+            "Largest HTTP/2 request header list (decoded); larger gets 431, far larger closes the connection."),
+    FRONT_H2_MAX_RESETS("front.h2.max.resets", "N", "200",
+            "RST_STREAM frames one HTTP/2 connection may send per 30 s before it is closed with "
+                    + "GOAWAY ENHANCE_YOUR_CALM (rapid-reset defense)."),
     FRONT_NODES("front.nodes", "ROUTE=HOST:PORT,...", null,
             "Nodes the front forwards to besides the cluster's, e.g. plain Tomcats with an AJP connector, "
                     + "that jvmRoute and this cluster's AJP secret."),

@@ -3,6 +3,7 @@ package io.herdcat.dispatcher;
 import io.herdcat.config.AddressRange;
 import io.herdcat.dispatcher.ajp.AjpRequestHead;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -33,10 +34,12 @@ final class BackendRequest {
     /** Who is at the other end of a client connection and how it reached the front; the same for all its requests. */
     record Client(InetAddress inet, String address, int port, String localHost, int localPort, boolean secure,
                   AjpRequestHead.Ssl ssl, boolean trustedProxy) {
+        /** @param channel a client connection, or an HTTP/2 stream of one (its connection is then its parent) */
         static Client of(Channel channel, List<AddressRange> trustedProxies) {
-            InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-            InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-            AjpRequestHead.Ssl tls = FrontTls.of(channel);
+            Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
+            InetSocketAddress remote = (InetSocketAddress) connection.remoteAddress();
+            InetSocketAddress local = (InetSocketAddress) connection.localAddress();
+            AjpRequestHead.Ssl tls = FrontTls.of(connection);
             boolean trusted = trustedProxies.stream().anyMatch(r -> r.contains(remote.getAddress()));
             return new Client(remote.getAddress(), remote.getAddress().getHostAddress(), remote.getPort(), local.getHostString(),
                     local.getPort(), tls != null, tls, trusted);

@@ -6,6 +6,7 @@ import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
 import io.herdcat.dispatcher.ws.WsTunnels;
 import io.herdcat.config.Activation;
+import io.herdcat.dispatcher.h2.H2Counters;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.privilege.ListenSockets;
 import io.netty.bootstrap.Bootstrap;
@@ -23,8 +24,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,8 +38,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP front of the cluster: accepts clients on one port and forwards each request over AJP to a
- * node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
+ * The HTTP front of the cluster: accepts clients on one port (HTTP/1.1, and HTTP/2 by ALPN or prior
+ * knowledge; see {@link FrontPipeline}) and forwards each request over AJP to a node chosen by the {@link Balancer}, with pooled connections per node and CPing health checks that
  * bring failed nodes back. Its listener shares the port with a successor's ({@link ReusePort}); it stops
  * gracefully in three steps: {@link #stopAccepting()}, {@link #drain(long)}, {@link #close()}. A WebSocket
  * handshake goes to the node's HTTP connector instead, and the WebSocket is relayed ({@link WebSocketExchange});
@@ -63,6 +62,7 @@ public final class Dispatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder sendTimeouts = new java.util.concurrent.atomic.LongAdder();
     private final ClientAddresses clientAddresses;
     private final WsTunnels tunnels;
+    private final H2Counters http2 = new H2Counters();
     private volatile FrontResponseListener responses = (status, nanos) -> { };
     private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private final ListenSockets listenSockets;
@@ -87,52 +87,58 @@ public final class Dispatcher implements AutoCloseable {
      * @param clients         what one client may hold: body and send timeouts, per-address caps, trusted proxies
      * @param webSockets      how many WebSockets may be open through the front, and how long one may stay silent
      * @param stopGrace       how long the WebSockets of a node that is stopped stay open ({@code shutdown.timeout})
+     * @param http2           HTTP/2: h2 by ALPN, h2c, and per-connection stream, header and reset limits
      */
     public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
                           Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
                           SslContext tls, NodeConfig.ClientLimits clients, NodeConfig.WebSocketLimits webSockets,
-                          Duration stopGrace) {
+                          Duration stopGrace, NodeConfig.Http2Limits http2) {
         /** The defaults of the settings, plain HTTP. */
         public static Options defaults() {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
                     Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults(), NodeConfig.WebSocketLimits.defaults(),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), NodeConfig.Http2Limits.defaults());
         }
 
         public Options withWebSockets(NodeConfig.WebSocketLimits limits, Duration grace) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, limits, grace);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, limits, grace, http2);
         }
 
         public Options withTimeouts(Duration reply, Duration header, Duration idle) {
             return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
-                    pingAfterIdle, tls, clients, webSockets, stopGrace);
+                    pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
         }
 
         public Options withBodyLimits(long max, int retry) {
             return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
         }
 
         public Options withPool(int size, Duration idle, Duration pingAfter) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
-                    pingAfter, tls, clients, webSockets, stopGrace);
+                    pingAfter, tls, clients, webSockets, stopGrace, http2);
         }
 
         public Options withTls(SslContext context) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, context, clients, webSockets, stopGrace);
+                    poolIdleTimeout, pingAfterIdle, context, clients, webSockets, stopGrace, http2);
         }
 
         public Options withClients(NodeConfig.ClientLimits limits) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, limits, webSockets, stopGrace);
+                    poolIdleTimeout, pingAfterIdle, tls, limits, webSockets, stopGrace, http2);
+        }
+
+        public Options withHttp2(NodeConfig.Http2Limits limits) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, limits);
         }
 
         public Options withPacketSize(int size) {
             return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
         }
     }
 
@@ -170,20 +176,7 @@ public final class Dispatcher implements AutoCloseable {
                 });
         ServerBootstrap front = new ServerBootstrap().group(group)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientGate(clientAddresses),
-                                new SendTimeout(options.clients().sendTimeout(), sendTimeouts));
-                        if (options.tls() != null) {
-                            ch.pipeline().addLast(options.tls().newHandler(ch.alloc()));
-                        }
-                        SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
-                        ch.pipeline().addLast(guard, new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new ConnectionDrain(), new FrontHandler(Dispatcher.this, guard));
-                        clients.add(ch);
-                    }
-                });
+                .childHandler(new FrontPipeline(this, sendTimeouts, clients, http2));
         server = listen(front);
         ReusePort.steerToNewest(server);
         health.start();
@@ -287,7 +280,8 @@ public final class Dispatcher implements AutoCloseable {
         nodes.sort(java.util.Comparator.comparing(DispatcherSnapshot.NodeStats::route));
         return new DispatcherSnapshot(options.tls() == null ? "http" : "https", port(), failovers.sum(),
                 new DispatcherSnapshot.ClientCuts(slowBodies(), sendTimeouts(), refusedConnections()), nodes,
-                new DispatcherSnapshot.WebSockets(tunnels.open(), tunnels.max(), tunnels.refused(), tunnels.closes()));
+                new DispatcherSnapshot.WebSockets(tunnels.open(), tunnels.max(), tunnels.refused(), tunnels.closes()),
+                new DispatcherSnapshot.Http2(http2.connections(), http2.streams(), http2.goAways()));
     }
 
     /** Zeroes the counters of every node and the failover count. */

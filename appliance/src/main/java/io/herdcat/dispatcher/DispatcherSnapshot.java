@@ -9,11 +9,32 @@ import java.util.Map;
  * per node its settings, health and counters.
  */
 public record DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes,
-                                 WebSockets webSockets) {
+                                 WebSockets webSockets, Http2 http2) {
 
-    /** A snapshot of a front that reports no WebSockets (an older node's). */
+    /** A snapshot of a front that reports neither WebSockets nor HTTP/2 (an older node's). */
     public DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes) {
-        this(scheme, port, failovers, clientCuts, nodes, WebSockets.NONE);
+        this(scheme, port, failovers, clientCuts, nodes, WebSockets.NONE, Http2.NONE);
+    }
+
+    /** A snapshot without HTTP/2 counts (as other nodes publish the front's state). */
+    public DispatcherSnapshot(String scheme, int port, long failovers, ClientCuts clientCuts, List<NodeStats> nodes,
+                              WebSockets webSockets) {
+        this(scheme, port, failovers, clientCuts, nodes, webSockets, Http2.NONE);
+    }
+
+    /**
+     * HTTP/2 on the front.
+     *
+     * @param connections HTTP/2 connections open now; {@code streams} their streams open now
+     * @param goAways     connections the front closed with GOAWAY since it started, by reason
+     *                    (rapid_reset, continuation, header_list, protocol, idle, drain)
+     */
+    public record Http2(int connections, int streams, java.util.Map<String, Long> goAways) {
+        public static final Http2 NONE = new Http2(0, 0, java.util.Map.of());
+
+        public Http2 {
+            goAways = java.util.Map.copyOf(goAways);
+        }
     }
 
     /**
@@ -68,6 +89,7 @@ public record DispatcherSnapshot(String scheme, int port, long failovers, Client
     public DispatcherSnapshot {
         java.util.Objects.requireNonNull(clientCuts);
         java.util.Objects.requireNonNull(webSockets);
+        java.util.Objects.requireNonNull(http2);
         nodes = List.copyOf(nodes);
     }
 }

@@ -42,6 +42,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        if (context.channel().isActive()) {
+            demand(); // added once the protocol was chosen (ALPN, h2c preface): channelActive has passed
+        }
     }
 
     @Override
@@ -100,8 +103,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             guard.requestReceived();
-            if (WebSocketUpgrade.isRequest(request)) {
+            if (WebSocketUpgrade.isRequest(request) && !(ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel)) {
                 // the connection is the WebSocket's from now on: no further request is taken from it
+                // (an HTTP/2 stream never is one: WebSocket over HTTP/2 is not offered)
                 new WebSocketExchange(dispatcher, ctx, request, client()).start();
                 return;
             }

@@ -180,8 +180,8 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         NodeConfig.FrontSettings f = config.frontSettings();
         return new Dispatcher.Options(config.ajpPacketSize(), f.maxBody(), f.retryBody(), f.replyTimeout(),
                 f.headerTimeout(), f.idleTimeout(), f.poolSize(), f.poolIdleTimeout(), f.pingAfter(),
-                f.tls() == null ? null : FrontTls.serverContext(f.tls().certificates(), f.tls().key()), f.clients(),
-                f.webSockets(), config.shutdownTimeout());
+                f.tls() == null ? null : FrontTls.serverContext(f.tls().certificates(), f.tls().key(), f.http2().h2()),
+                f.clients(), f.webSockets(), config.shutdownTimeout(), f.http2());
     }
 
     /** The cluster's ready nodes, then the statically listed ones (their route must not clash). */

@@ -2,10 +2,14 @@ package io.herdcat.dispatcher;
 
 import io.herdcat.dispatcher.ajp.AjpRequestHead;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
@@ -26,7 +30,24 @@ final class FrontTls {
 
     /** @param key a PKCS#8 PEM private key ("BEGIN PRIVATE KEY"); @param certificates the PEM chain, server first */
     static SslContext serverContext(Path certificates, Path key) throws SSLException {
-        return SslContextBuilder.forServer(certificates.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
+        return serverContext(certificates, key, false);
+    }
+
+    /**
+     * @param h2 offer HTTP/2 by ALPN besides HTTP/1.1 (a client that offers neither gets HTTP/1.1), with the
+     *           cipher suites HTTP/2 allows (RFC 9113 9.2.2)
+     */
+    static SslContext serverContext(Path certificates, Path key, boolean h2) throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forServer(certificates.toFile(), key.toFile())
+                .sslProvider(SslProvider.JDK);
+        if (h2) {
+            builder.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+        }
+        return builder.build();
     }
 
     /** The client's TLS details, or null when it connected in plain HTTP. */

@@ -29,6 +29,9 @@ final class SlowClientGuard extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        if (context.channel().isActive()) {
+            arm(context, idleMillis); // added once the protocol was chosen (ALPN, h2c preface): channelActive has passed
+        }
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The cluster's HTTP front, on the node that runs it: per node the front's requests, errors, requests
  * in flight, body bytes, AJP connections, WebSockets and health; failovers; clients cut off by kind; the
- * WebSockets through it ({@link FrontWebSocketMeters}); and the front's responses by status
+ * WebSockets through it ({@link FrontWebSocketMeters}); HTTP/2 ({@link FrontHttp2Meters}); and the front's
+ * responses by status
  * class with their durations. The meters exist only while this node runs the front: they are
  * registered when it opens and removed at the first scrape after it closed (or moved to another node).
  */
@@ -28,6 +29,8 @@ final class FrontMeters {
     private Meter failovers;
     private List<Meter> clientCuts = List.of();
     private FrontWebSocketMeters webSockets;
+
+    private List<Meter> http2 = List.of();
 
     FrontMeters(MeterRegistry registry, FrontService front) {
         this.registry = registry;
@@ -76,6 +79,8 @@ final class FrontMeters {
                     clientCut("send-timeout", DispatcherSnapshot.ClientCuts::sendTimeouts),
                     clientCut("refused-connection", DispatcherSnapshot.ClientCuts::refusedConnections));
             webSockets = new FrontWebSocketMeters(registry, () -> snapshot);
+
+            http2 = FrontHttp2Meters.register(registry, () -> snapshot);
         }
         return responses;
     }
@@ -89,6 +94,9 @@ final class FrontMeters {
             clientCuts = List.of();
             webSockets.remove(registry);
             webSockets = null;
+
+            http2.forEach(registry::remove);
+            http2 = List.of();
             responses = null;
             failovers = null;
         }

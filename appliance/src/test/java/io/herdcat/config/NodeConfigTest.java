@@ -1,6 +1,7 @@
 package io.herdcat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,6 +224,29 @@ class NodeConfigTest {
         assertEquals(java.util.List.of(new NodeConfig.StaticNode("tc1", "10.0.0.5", 8009),
                 new NodeConfig.StaticNode("tc2", "10.0.0.6", 8010)), c.frontSettings().staticNodes());
         assertEquals(dir.resolve("front.key"), c.frontSettings().tls().key());
+    }
+
+    @Test
+    void http2SettingsDefaultParseAndRefuseH2cWithTls() throws IOException {
+        assertEquals(NodeConfig.Http2Limits.defaults(), config(flags(), Map.of()).frontSettings().http2());
+        NodeConfig.Http2Limits h = config(flags(Setting.FRONT_H2C, "true", Setting.FRONT_H2_MAX_STREAMS, "250",
+                Setting.FRONT_H2_MAX_HEADER_LIST, "32k", Setting.FRONT_H2_MAX_RESETS, "50"), Map.of()).frontSettings().http2();
+        assertEquals(new NodeConfig.Http2Limits(true, true, 250, 32 * 1024, 50), h);
+        assertFalse(config(flags(Setting.FRONT_H2, "false"), Map.of()).frontSettings().http2().h2());
+        Files.writeString(dir.resolve("front.crt"), "-----BEGIN CERTIFICATE-----\n...\n");
+        Files.writeString(dir.resolve("front.key"), "-----BEGIN PRIVATE KEY-----\n...\n");
+        Map<String, Map<Setting, String>> cases = Map.of(
+                "front.h2c (flag --front-h2c): cannot be used with front.tls.cert", flags(Setting.FRONT_H2C, "true",
+                        Setting.FRONT_TLS_CERT, "front.crt", Setting.FRONT_TLS_KEY, "front.key"),
+                "front.h2.max.streams (flag --front-h2-max-streams): 0 is out of range",
+                flags(Setting.FRONT_H2_MAX_STREAMS, "0"),
+                "front.h2.max.header.list (flag --front-h2-max-header-list): 1024 bytes is out of range",
+                flags(Setting.FRONT_H2_MAX_HEADER_LIST, "1k"),
+                "front.h2c (flag --front-h2c): 'maybe' is not true or false", flags(Setting.FRONT_H2C, "maybe"));
+        cases.forEach((expected, given) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> config(given, Map.of()));
+            assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.herdcat.dispatcher;
 
+import io.herdcat.testing.TestCertificate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

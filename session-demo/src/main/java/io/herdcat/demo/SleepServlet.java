@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /sleep?ms=N}: answers after N milliseconds (0 to 60000) with a line naming the node; a
- * slow request for tests of stopping and draining. Never creates a session.
+ * slow request for tests of stopping and draining. With {@code flush=1} the response starts at once
+ * (its headers and a first line are flushed before the sleep), for tests of a node that fails in the
+ * middle of a response. Never creates a session.
  */
 public class SleepServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -26,16 +28,26 @@ public class SleepServlet extends HttpServlet {
             resp.sendError(400, "ms must be a whole number from 0 to " + MAX_MILLIS);
             return;
         }
+        boolean flush = "1".equals(req.getParameter("flush"));
+        resp.setContentType("text/plain;charset=UTF-8");
+        if (flush) {
+            resp.getOutputStream().write(("Sleeping " + millis + " ms on " + NodeName.get() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            resp.flushBuffer();
+        }
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            resp.sendError(503, "interrupted");
+            if (!flush) {
+                resp.sendError(503, "interrupted");
+            }
             return;
         }
         byte[] body = ("Slept " + millis + " ms on " + NodeName.get() + "\n").getBytes(StandardCharsets.UTF_8);
-        resp.setContentType("text/plain;charset=UTF-8");
-        resp.setContentLength(body.length);
+        if (!flush) {
+            resp.setContentLength(body.length);
+        }
         resp.getOutputStream().write(body);
     }
 }

@@ -1,4 +1,4 @@
-package io.herdcat.dispatcher;
+package io.herdcat.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +12,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool, written out as the PEM files the front reads. */
-final class TestCertificate {
-    final Path cert;
-    final Path key;
+public final class TestCertificate {
+    public final Path cert;
+    public final Path key;
     private final KeyStore store;
 
     private TestCertificate(Path cert, Path key, KeyStore store) {
@@ -23,7 +23,7 @@ final class TestCertificate {
         this.store = store;
     }
 
-    static TestCertificate create(Path dir) throws Exception {
+    public static TestCertificate create(Path dir) throws Exception {
         Path p12 = dir.resolve("front.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "front", "-keyalg", "EC", "-groupname",
@@ -46,7 +46,7 @@ final class TestCertificate {
     }
 
     /** A client context that trusts this certificate only. */
-    SSLContext clientContext() throws Exception {
+    public SSLContext clientContext() throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
         SSLContext ctx = SSLContext.getInstance("TLS");
