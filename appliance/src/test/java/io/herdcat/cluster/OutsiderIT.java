@@ -110,7 +110,7 @@ class OutsiderIT {
                         Cluster.members(a).equals(List.of("a", "b")) && Cluster.members(b).equals(List.of("a", "b")));
                 for (NodeProcess n : List.of(a, b)) {
                     String s = status(n);
-                    assertFalse(s.contains("\"disabled\"") || s.contains("\"stopped\""), n + ": " + s);
+                    assertFalse(s.contains("\"activation\":\"disabled\"") || s.contains("\"activation\":\"stopped\""), n + ": " + s);
                     assertEquals(1, Cluster.weightOf(n, "a"));
                     assertEquals(1, Cluster.weightOf(n, "b"));
                 }
