@@ -60,15 +60,14 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR
 # stop_all PID...: SIGTERM to each, up to 30 s for all to end, then SIGKILL (an httpd parent stops its children).
 stop_all() {
   local p
-  for p in "$@"; do kill "$p" 2>/dev/null; done
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
   for _ in $(seq 1 300); do
     local alive=0
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
     sleep 0.1
   done
-  for p in "$@"; do kill -9 "$p" 2>/dev/null; done
-  return 0
+  for p in "$@"; do kill -9 "$p" 2>/dev/null || true; done
 }
 
 # httpd_jk_conf LISTEN [DIRECTIVE...] -- MOUNT...: an httpd.conf whose files are in $work (pid, logs,

@@ -7,6 +7,7 @@ import io.herdcat.dispatcher.h2.H2RequestAdapter;
 import io.herdcat.dispatcher.h2.PriorKnowledge;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -74,9 +75,14 @@ final class FrontPipeline extends ChannelInitializer<SocketChannel> {
                 new FrontHandler(dispatcher, guard));
     }
 
-    /** HTTP/2: the frame codec with its limits, one child channel per stream, and the connection's guard. */
+    /**
+     * HTTP/2: the frame codec with its limits, one child channel per stream, and the connection's guard.
+     * The streams' flushes are gathered into one per turn of the event loop, so the responses of several
+     * streams leave in one TLS record and one write instead of one each.
+     */
     void h2(ChannelPipeline p) {
-        p.addLast(H2Codec.server(options.http2()), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        p.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                H2Codec.server(options.http2()), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 stream(ch);

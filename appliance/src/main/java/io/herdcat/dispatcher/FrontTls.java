@@ -2,6 +2,7 @@ package io.herdcat.dispatcher;
 
 import io.herdcat.dispatcher.ajp.AjpRequestHead;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -50,13 +51,32 @@ final class FrontTls {
         return builder.build();
     }
 
-    /** The client's TLS details, or null when it connected in plain HTTP. */
+    /**
+     * The client's TLS details, or null when it connected in plain HTTP. They are worked out once per TLS
+     * session and kept on the connection: every request (every HTTP/2 stream) of a connection asks, and
+     * asking a session without a client certificate for one costs an exception.
+     */
     static AjpRequestHead.Ssl of(Channel client) {
         SslHandler handler = client.pipeline().get(SslHandler.class);
         if (handler == null) {
             return null;
         }
         SSLSession session = handler.engine().getSession();
+        Known known = client.attr(KNOWN).get();
+        if (known == null || known.session() != session) {
+            known = new Known(session, details(session));
+            client.attr(KNOWN).set(known);
+        }
+        return known.details();
+    }
+
+    /** The details of the connection's TLS session, as last worked out. */
+    private record Known(SSLSession session, AjpRequestHead.Ssl details) {
+    }
+
+    private static final AttributeKey<Known> KNOWN = AttributeKey.valueOf(FrontTls.class, "session");
+
+    private static AjpRequestHead.Ssl details(SSLSession session) {
         String cipher = session.getCipherSuite();
         byte[] id = session.getId();
         return new AjpRequestHead.Ssl(cipher, keySize(cipher),
