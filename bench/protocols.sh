@@ -8,27 +8,28 @@
 #   haproxy-2t   the same with nbthread 2 (one thread per CPU)
 # Sections (SECTIONS="ws idle h2" by default; any subset, in this order):
 #   ws    WebSocket echo (/session-demo/ws echoes every text message): bench/WsEcho.java, WS_CONNECTIONS
-#         (100) connections each sending WS_MESSAGES (2000) messages one after the other, each after the
+#         (100) connections each sending WS_MESSAGES (1000) messages one after the other, each after the
 #         echo of the previous one; 64-byte and 1 KiB messages. Round trip p50/p99 and messages/s.
 #   idle  IDLE_WEBSOCKETS (5000) idle WebSockets held open through the herdcat front, all to node 2 (by a
 #         session cookie naming node 2, so node 1's own Tomcat holds none of them): the front JVM's heap
 #         after a full GC and its RSS, before and while held, per WebSocket; HAProxy's RSS for the same
 #         count beside it. Afterwards each held WebSocket must still echo.
 #   h2    HTTP/2 over TLS (one self-signed EC P-256 certificate for both fronts, ALPN h2):
-#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s, after a H2_WARMUP (20 s)
+#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s, after a H2_WARMUP (40 s)
 #         warm-up) on GET /session-demo/hello; requests/s and p99 (from h2load's --log-file).
-# Usage: bench/protocols.sh   (results in bench/out/protocols.md; about 4 minutes with the defaults)
+# Usage: bench/protocols.sh   (results in bench/out/protocols.md; about 10 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 WS_CONNECTIONS=${WS_CONNECTIONS:-100}
-WS_MESSAGES=${WS_MESSAGES:-2000}
+WS_MESSAGES=${WS_MESSAGES:-1000}
 IDLE_WEBSOCKETS=${IDLE_WEBSOCKETS:-5000}
 H2_CLIENTS=${H2_CLIENTS:-32}
 H2_STREAMS=${H2_STREAMS:-10}
 H2_SECONDS=${H2_SECONDS:-10}
-H2_WARMUP=${H2_WARMUP:-20}
+H2_WARMUP=${H2_WARMUP:-40}   # the JVM front reaches its steady speed after ~30 s of load
+WS_WARMUP_MESSAGES=${WS_WARMUP_MESSAGES:-1000}
 SECTIONS=${SECTIONS:-ws idle h2}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 say() { echo "[protocols.sh $(date +%T)] $*" >&2; }
@@ -147,16 +148,20 @@ if want ws; then
     echo
     echo "\`java bench/WsEcho.java echo URL/session-demo/ws $WS_CONNECTIONS $WS_MESSAGES SIZE\`: $WS_CONNECTIONS" \
          "connections, each sending $WS_MESSAGES text messages one after the other (the next one after the echo of" \
-         "the previous one), after a warm-up run of the same size on each target. Round trip = send to echo received."
+         "the previous one), after a warm-up of $WS_WARMUP_MESSAGES 64-byte messages per connection on each target." \
+         "Round trip = send to echo received."
     echo
     echo "| size | target | messages/s | ÷ better HAProxy | p50 (µs) | p99 (µs) | max (µs) | bad echoes |"
     echo "|---|---|---|---|---|---|---|---|"
   } >> "$md"
+  for t in "${order[@]}"; do
+    say "ws: warming up $t"
+    echo_run "${ws_url[$t]}" "$WS_CONNECTIONS" "$WS_WARMUP_MESSAGES" 64 > /dev/null
+  done
   for size in 64 1024; do
     declare -A mps=() p50=() p99=() mx=() bad=()
     for t in "${order[@]}"; do
       say "ws: $t, $size-byte messages"
-      echo_run "${ws_url[$t]}" "$WS_CONNECTIONS" "$WS_MESSAGES" "$size" > /dev/null   # warm-up
       out=$(echo_run "${ws_url[$t]}" "$WS_CONNECTIONS" "$WS_MESSAGES" "$size")
       mps[$t]=$(res "$out" msgs_per_s); p50[$t]=$(res "$out" p50_us); p99[$t]=$(res "$out" p99_us)
       mx[$t]=$(res "$out" max_us); bad[$t]=$(res "$out" bad)

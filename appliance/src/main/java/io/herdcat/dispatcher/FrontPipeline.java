@@ -99,8 +99,7 @@ final class FrontPipeline extends ChannelInitializer<SocketChannel> {
             connection.streamClosed();
             h2.streamClosed();
         });
-        SlowClientGuard guard = new SlowClientGuard(options.headerTimeout(), options.idleTimeout());
         ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new H2RequestAdapter(),
-                new SendTimeout(options.clients().sendTimeout(), sendTimeouts), guard, new FrontHandler(dispatcher, guard));
+                new SendTimeout(options.clients().sendTimeout(), sendTimeouts), new FrontHandler(dispatcher, SlowClientGuard.off()));
     }
 }

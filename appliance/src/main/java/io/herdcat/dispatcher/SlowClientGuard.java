@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * Closes client connections that hold the front's resources without using them: a request whose head
  * has not fully arrived {@code headerTimeout} after its first byte (slowloris), and a keep-alive
  * connection that stays silent for {@code idleTimeout} between requests. A request being proxied is
- * never cut short here; the reply timeout covers that.
+ * never cut short here; the reply timeout covers that. An HTTP/2 stream gets one that is off
+ * ({@link #off()}): its request head came whole in one HEADERS frame and it ends with its response, and
+ * its connection's own guard watches for slow and silent clients.
  */
 final class SlowClientGuard extends ChannelDuplexHandler {
     private final long headerMillis;
@@ -24,6 +26,11 @@ final class SlowClientGuard extends ChannelDuplexHandler {
     SlowClientGuard(Duration headerTimeout, Duration idleTimeout) {
         this.headerMillis = headerTimeout.toMillis();
         this.idleMillis = idleTimeout.toMillis();
+    }
+
+    /** A guard that never closes anything, for a handler that needs one but whose connection is guarded elsewhere. */
+    static SlowClientGuard off() {
+        return new SlowClientGuard(Duration.ZERO, Duration.ZERO);
     }
 
     @Override
@@ -64,6 +71,9 @@ final class SlowClientGuard extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx, long millis) {
         cancel();
+        if (ctx == null || millis <= 0) {
+            return; // off: an HTTP/2 stream, whose connection has the guard
+        }
         timer = ctx.executor().schedule(() -> {
             if (!proxying) {
                 ctx.close();
