@@ -15,9 +15,11 @@
 #         after a full GC and its RSS, before and while held, per WebSocket; HAProxy's RSS for the same
 #         count beside it. Afterwards each held WebSocket must still echo.
 #   h2    HTTP/2 over TLS (one self-signed EC P-256 certificate for both fronts, ALPN h2):
-#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s, after a H2_WARMUP (40 s)
+#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s, after a H2_WARMUP (90 s)
 #         warm-up) on GET /session-demo/hello; requests/s and p99 (from h2load's --log-file).
-# Usage: bench/protocols.sh   (results in bench/out/protocols.md; about 10 minutes with the defaults)
+#   Beside each herdcat result: how many methods node 1's JVM compiled during the measurement
+#   (jcmd PerfCounter sun.ci.totalCompiles), to show it was warm.
+# Usage: bench/protocols.sh   (results in bench/out/protocols.md; about 14 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -28,8 +30,10 @@ IDLE_WEBSOCKETS=${IDLE_WEBSOCKETS:-5000}
 H2_CLIENTS=${H2_CLIENTS:-32}
 H2_STREAMS=${H2_STREAMS:-10}
 H2_SECONDS=${H2_SECONDS:-10}
-H2_WARMUP=${H2_WARMUP:-40}   # the JVM front reaches its steady speed after ~30 s of load
-WS_WARMUP_MESSAGES=${WS_WARMUP_MESSAGES:-1000}
+# The JVMs' compilers are still busy after 40 s of this load on two cores (the TLS and HTTP/2 paths are
+# long): each target is warmed up for about 90 s before it is measured.
+H2_WARMUP=${H2_WARMUP:-90}
+WS_WARMUP_MESSAGES=${WS_WARMUP_MESSAGES:-5000}
 SECTIONS=${SECTIONS:-ws idle h2}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 say() { echo "[protocols.sh $(date +%T)] $*" >&2; }
@@ -134,6 +138,8 @@ md="$work/protocols.md"
 declare -A ws_url=( [direct]=ws://127.0.0.1:19181 [herdcat]=ws://127.0.0.1:19100
                     [haproxy-1t]=ws://127.0.0.1:19101 [haproxy-2t]=ws://127.0.0.1:19102 )
 order=(direct herdcat haproxy-1t haproxy-2t)
+# compiles PID: methods the JVM has compiled so far.
+compiles() { jcmd "$1" PerfCounter.print | sed -n 's/^sun.ci.totalCompiles=//p'; }
 res() { sed -n "s/^RESULT .*\<$2=\([^ ]*\).*/\1/p" <<< "$1"; }
 # better A B: the larger of two numbers
 better() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
@@ -158,11 +164,14 @@ if want ws; then
     say "ws: warming up $t"
     echo_run "${ws_url[$t]}" "$WS_CONNECTIONS" "$WS_WARMUP_MESSAGES" 64 > /dev/null
   done
+  declare -A ws_compiled=()
   for size in 64 1024; do
     declare -A mps=() p50=() p99=() mx=() bad=()
     for t in "${order[@]}"; do
       say "ws: $t, $size-byte messages"
+      c0=$(compiles "${node_pid[1]}")
       out=$(echo_run "${ws_url[$t]}" "$WS_CONNECTIONS" "$WS_MESSAGES" "$size")
+      [ "$t" = herdcat ] && ws_compiled[$size]=$(( $(compiles "${node_pid[1]}") - c0 ))
       mps[$t]=$(res "$out" msgs_per_s); p50[$t]=$(res "$out" p50_us); p99[$t]=$(res "$out" p99_us)
       mx[$t]=$(res "$out" max_us); bad[$t]=$(res "$out" bad)
       say "$t: $out"
@@ -172,7 +181,8 @@ if want ws; then
       echo "| $size B | $t | ${mps[$t]} | $(ratio "${mps[$t]}" "$best") | ${p50[$t]} | ${p99[$t]} | ${mx[$t]} | ${bad[$t]} |" >> "$md"
     done
   done
-  echo >> "$md"
+  { echo; echo "Node 1 (the front's JVM) compiled ${ws_compiled[64]} and ${ws_compiled[1024]} methods during the two herdcat runs."
+    echo; } >> "$md"
 fi
 
 # ---------------------------------------------------------------------------------------------------
@@ -248,8 +258,10 @@ if want h2; then
     say "h2: $t"
     proto[$t]=$(curl -sk -o /dev/null --http2 -w '%{http_version}' "${h2_url[$t]}/session-demo/hello")
     timeout $((H2_WARMUP + 60)) h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$H2_WARMUP" "${h2_url[$t]}/session-demo/hello" > /dev/null
+    c0=$(compiles "${node_pid[1]}")
     out=$(timeout $((H2_SECONDS + 60)) h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$H2_SECONDS" --log-file="$work/h2-$t.log" \
       "${h2_url[$t]}/session-demo/hello")
+    [ "$t" = herdcat ] && h2_compiled=$(( $(compiles "${node_pid[1]}") - c0 ))
     rps[$t]=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' <<< "$out")
     failed[$t]=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($i == "failed,") print $(i - 1) }' <<< "$out")
     # log lines: start time, status, duration (µs)
@@ -269,6 +281,8 @@ if want h2; then
     for t in "${h2_order[@]}"; do
       echo "| $t | ${proto[$t]} | ${rps[$t]} | $(ratio "${rps[$t]}" "$best") | ${p99[$t]} | $(ratio "${p99[$t]}" "$best_p99") | ${failed[$t]} |"
     done
+    echo
+    echo "Node 1 (the front's JVM) compiled $h2_compiled methods during the herdcat run."
     echo
   } >> "$md"
 fi
