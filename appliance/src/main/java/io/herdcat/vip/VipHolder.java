@@ -14,10 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds the front's address ({@code front.vip}) to this host's interface and removes it, with the
- * {@code ip} command, and announces an added IPv4 address with two gratuitous ARPs a second apart
- * ({@code arping -U -c2}) so that clients and switches forget the previous holder's MAC at once: Linux
- * ignores an update of a neighbour entry that changed less than a second before ({@code locktime}), so a
- * lone announcement can be lost to a client that had just looked the address up; the second one is not. IPv6 addresses are added without
+ * {@code ip} command, and announces an added IPv4 address with one gratuitous ARP ({@code arping -U}) so
+ * that clients and switches forget the previous holder's MAC at once. IPv6 addresses are added without
  * duplicate address detection (the previous holder may still have it for a moment during a handover) and
  * are not announced: an unsolicited neighbour advertisement is not sent, so IPv6 clients find the new
  * holder when their neighbour cache entry expires. The commands are started through the given executor,
@@ -54,7 +52,7 @@ final class VipHolder {
             return;
         }
         if (vip.address() instanceof Inet4Address) {
-            List<String> garp = List.of("arping", "-U", "-c2", "-I", vip.device(), vip.address().getHostAddress());
+            List<String> garp = List.of("arping", "-U", "-c1", "-I", vip.device(), vip.address().getHostAddress());
             TimedCommand.Result g = command(garp);
             if (!g.ok()) {
                 failed(garp, g);
