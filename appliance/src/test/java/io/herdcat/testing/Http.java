@@ -26,11 +26,17 @@ public final class Http {
 
     /** GET with an optional {@code JSESSIONID} cookie value. */
     public static Response get(String url, String sessionId) throws IOException, InterruptedException {
+        return get(CLIENT, url, sessionId);
+    }
+
+    /** {@link #get(String, String)} with another client (one that trusts a test certificate, say). */
+    public static Response get(HttpClient client, String url, String sessionId)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (sessionId != null) {
             b.header("Cookie", "JSESSIONID=" + sessionId);
         }
-        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         Optional<String> cookie = r.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("JSESSIONID="))
                 .map(c -> c.substring("JSESSIONID=".length(), c.indexOf(';') > 0 ? c.indexOf(';') : c.length()))
@@ -50,8 +56,13 @@ public final class Http {
 
     /** The status, or -1 when nothing answers. */
     public static int status(String url) {
+        return status(CLIENT, url);
+    }
+
+    /** {@link #status(String)} with another client. */
+    public static int status(HttpClient client, String url) {
         try {
-            return get(url).status();
+            return get(client, url, null).status();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
