@@ -15,8 +15,9 @@
 #         after a full GC and its RSS, before and while held, per WebSocket; HAProxy's RSS for the same
 #         count beside it. Afterwards each held WebSocket must still echo.
 #   h2    HTTP/2 over TLS (one self-signed EC P-256 certificate for both fronts, ALPN h2):
-#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s, after a H2_WARMUP (90 s)
-#         warm-up) on GET /session-demo/hello; requests/s and p99 (from h2load's --log-file).
+#         h2load -c H2_CLIENTS (32) -m H2_STREAMS (10) -t 1 for H2_SECONDS (10 s) on GET
+#         /session-demo/hello, H2_ROUNDS (3) rounds taking the fronts in turn, each front first warmed until
+#         the JVMs' compilers settle; median requests/s and p99 (from h2load's --log-file).
 #   Beside each herdcat result: how many methods node 1's JVM compiled during the measurement
 #   (jcmd PerfCounter sun.ci.totalCompiles), to show it was warm.
 # Usage: bench/protocols.sh   (results in bench/out/protocols.md; about 14 minutes with the defaults)
@@ -30,9 +31,13 @@ IDLE_WEBSOCKETS=${IDLE_WEBSOCKETS:-5000}
 H2_CLIENTS=${H2_CLIENTS:-32}
 H2_STREAMS=${H2_STREAMS:-10}
 H2_SECONDS=${H2_SECONDS:-10}
-# The JVMs' compilers are still busy after 40 s of this load on two cores (the TLS and HTTP/2 paths are
-# long): each target is warmed up for about 90 s before it is measured.
-H2_WARMUP=${H2_WARMUP:-90}
+# The JVMs' compilers are still busy after a minute of this load on two cores (the TLS and HTTP/2 paths
+# are long; about 11,000 methods): each front is warmed for at least H2_WARMUP s and until both JVMs
+# compile fewer than H2_SETTLED methods in 10 s (at most H2_WARMUP_MAX s).
+H2_WARMUP=${H2_WARMUP:-60}
+H2_WARMUP_MAX=${H2_WARMUP_MAX:-300}
+H2_SETTLED=${H2_SETTLED:-150}
+H2_ROUNDS=${H2_ROUNDS:-3}
 WS_WARMUP_MESSAGES=${WS_WARMUP_MESSAGES:-5000}
 SECTIONS=${SECTIONS:-ws idle h2}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -254,35 +259,71 @@ if want h2; then
                       [haproxy-2t]=https://127.0.0.1:19104 )
   h2_order=(herdcat haproxy-1t haproxy-2t)
   declare -A rps=() p99=() proto=() failed=()
+  # h2_load TARGET SECONDS [LOG]: one h2load run; prints "requests/s failed"
+  h2_load() {
+    local log=()
+    [ -n "${3:-}" ] && log=(--log-file="$3")
+    timeout $(($2 + 60)) h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$2" "${log[@]}" "${h2_url[$1]}/session-demo/hello" \
+      | awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") r = $(i - 1) }
+             /^requests:/ { for (i = 1; i <= NF; i++) if ($i == "failed,") f = $(i - 1) } END { print r, f }'
+  }
+  # warm TARGET: 10 s rounds until both nodes' JVMs compiled fewer than H2_SETTLED methods in a round
+  # (at least H2_WARMUP s, at most H2_WARMUP_MAX s): a JVM measured while its compilers still run is
+  # measured with a core missing
+  warm() {
+    local spent=0 c1 c2 new
+    while :; do
+      c1=$(compiles "${node_pid[1]}"); c2=$(compiles "${node_pid[2]}")
+      h2_load "$1" 10 > /dev/null
+      spent=$((spent + 10))
+      new=$(( $(compiles "${node_pid[1]}") - c1 + $(compiles "${node_pid[2]}") - c2 ))
+      if [ "$spent" -ge "$H2_WARMUP" ] && [ "$new" -lt "$H2_SETTLED" ] || [ "$spent" -ge "$H2_WARMUP_MAX" ]; then
+        say "h2: $1 warmed for $spent s (last 10 s: $new methods compiled)"
+        warm_s[$1]=$spent
+        return
+      fi
+    done
+  }
+  declare -A warm_s=() runs=()
   for t in "${h2_order[@]}"; do
-    say "h2: $t"
     proto[$t]=$(curl -sk -o /dev/null --http2 -w '%{http_version}' "${h2_url[$t]}/session-demo/hello")
-    timeout $((H2_WARMUP + 60)) h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$H2_WARMUP" "${h2_url[$t]}/session-demo/hello" > /dev/null
-    c0=$(compiles "${node_pid[1]}")
-    out=$(timeout $((H2_SECONDS + 60)) h2load -c "$H2_CLIENTS" -m "$H2_STREAMS" -t 1 -D "$H2_SECONDS" --log-file="$work/h2-$t.log" \
-      "${h2_url[$t]}/session-demo/hello")
-    [ "$t" = herdcat ] && h2_compiled=$(( $(compiles "${node_pid[1]}") - c0 ))
-    rps[$t]=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") print $(i - 1) }' <<< "$out")
-    failed[$t]=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($i == "failed,") print $(i - 1) }' <<< "$out")
-    # log lines: start time, status, duration (µs)
-    p99[$t]=$(awk '{ print $3 }' "$work/h2-$t.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
-    say "$t: ${rps[$t]} req/s, p99 ${p99[$t]} µs, failed ${failed[$t]}, protocol ${proto[$t]}"
+    warm "$t"
+  done
+  h2_compiled=0
+  for round in $(seq "$H2_ROUNDS"); do
+    for t in "${h2_order[@]}"; do
+      c0=$(compiles "${node_pid[1]}")
+      read -r r f < <(h2_load "$t" "$H2_SECONDS" "$work/h2-$t-$round.log")
+      [ "$t" = herdcat ] && h2_compiled=$((h2_compiled + $(compiles "${node_pid[1]}") - c0))
+      runs[$t]="${runs[$t]:-} $r"
+      failed[$t]=$(( ${failed[$t]:-0} + f ))
+      say "h2 round $round: $t $r req/s, $f failed"
+    done
+  done
+  for t in "${h2_order[@]}"; do
+    # the median round's requests/s; p99 over all rounds' requests (log lines: start, status, duration µs)
+    rps[$t]=$(tr ' ' '\n' <<< "${runs[$t]}" | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    p99[$t]=$(cat "$work"/h2-"$t"-*.log | awk '{ print $3 }' | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
+    say "$t: median ${rps[$t]} req/s (rounds:${runs[$t]}), p99 ${p99[$t]} µs, failed ${failed[$t]}, protocol ${proto[$t]}"
   done
   best=$(better "${rps[haproxy-1t]}" "${rps[haproxy-2t]}")
   best_p99=$(awk -v a="${p99[haproxy-1t]}" -v b="${p99[haproxy-2t]}" 'BEGIN { print (a < b ? a : b) }')
   {
     echo "## HTTP/2 over TLS"
     echo
-    echo "\`h2load -c $H2_CLIENTS -m $H2_STREAMS -t 1 -D $H2_SECONDS --log-file=LOG URL/session-demo/hello\` after a" \
-         "$H2_WARMUP s warm-up on each; both fronts on the same self-signed EC P-256 certificate, ALPN h2; p99 from the log."
+    echo "\`h2load -c $H2_CLIENTS -m $H2_STREAMS -t 1 -D $H2_SECONDS --log-file=LOG URL/session-demo/hello\`, $H2_ROUNDS" \
+         "rounds taking the three fronts in turn, median round; p99 over all rounds' requests. Each front warmed" \
+         "first until both JVMs compiled fewer than $H2_SETTLED methods in 10 s (herdcat ${warm_s[herdcat]} s," \
+         "HAProxy ${warm_s[haproxy-1t]} s and ${warm_s[haproxy-2t]} s: the nodes' HTTP connectors warm up too)." \
+         "Both fronts on the same self-signed EC P-256 certificate, ALPN h2."
     echo
-    echo "| front | protocol (curl) | requests/s | ÷ better HAProxy | p99 (µs) | ÷ better HAProxy p99 | failed |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| front | protocol (curl) | requests/s (median) | rounds | ÷ better HAProxy | p99 (µs) | ÷ better HAProxy p99 | failed |"
+    echo "|---|---|---|---|---|---|---|---|"
     for t in "${h2_order[@]}"; do
-      echo "| $t | ${proto[$t]} | ${rps[$t]} | $(ratio "${rps[$t]}" "$best") | ${p99[$t]} | $(ratio "${p99[$t]}" "$best_p99") | ${failed[$t]} |"
+      echo "| $t | ${proto[$t]} | ${rps[$t]} |${runs[$t]} | $(ratio "${rps[$t]}" "$best") | ${p99[$t]} | $(ratio "${p99[$t]}" "$best_p99") | ${failed[$t]} |"
     done
     echo
-    echo "Node 1 (the front's JVM) compiled $h2_compiled methods during the herdcat run."
+    echo "Node 1 (the front's JVM) compiled $h2_compiled methods during the $H2_ROUNDS herdcat rounds."
     echo
   } >> "$md"
 fi

@@ -402,10 +402,16 @@ final class ProxyExchange {
             sendOwedChunks();
             demandBody();
         } else if (part instanceof AjpResponsePart.End end) {
+            ChannelFuture written = null;
             if (held != null) {
-                releaseHeldResponse();
+                // the whole response was held: it goes out as one message (on HTTP/2, a HEADERS and one DATA
+                // frame that ends the stream)
+                cancelReleaseHeldTimer();
+                written = held.writeWholeTo(client);
+                held = null;
+                headersSent = true;
             }
-            finish(end.reuse());
+            finish(end.reuse(), written);
         }
     }
 
@@ -470,7 +476,8 @@ final class ProxyExchange {
         return response;
     }
 
-    private void finish(boolean reuse) {
+    /** @param written the response's last write when it is already made (a whole held response), else null */
+    private void finish(boolean reuse, ChannelFuture written) {
         responseDone = true;
         cancelReplyTimer();
         releaseSlot();
@@ -480,7 +487,8 @@ final class ProxyExchange {
         backend.config().setAutoRead(true);
         pool.release(backend, reuse && owedChunks == 0);
         backend = null;
-        completeClientResponse(client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), false);
+        completeClientResponse(written != null ? written : client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT),
+                false);
     }
 
     private void runOnClientLoop(Runnable task) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.config.AddressRange;
 import io.herdcat.config.NodeConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +56,39 @@ class FrontHttpTest {
                 assertEquals("start end", r.text(), "the whole body, up to the close");
             }
         }
+        // HTTP/1.1 still streams chunked: the start arrives while the node has not ended the body
+        TestBackend.DRIP_END.drainPermits();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", dispatcher.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /drip HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String start = readUntil(s.getInputStream(), "start \r\n");
+            assertTrue(start.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked"), start);
+            TestBackend.DRIP_END.release();
+            readUntil(s.getInputStream(), "end\r\n0\r\n\r\n");
+        }
+    }
+
+    @Test
+    void aResponseWholeAtItsEndGetsALengthInsteadOfChunks() throws Exception {
+        front(List.of());
+        TestBackend.DRIP_END.drainPermits();
+        TestBackend.DRIP_END.release();
         try (RawHttp c = new RawHttp(dispatcher.port())) {
             RawHttp.Response r = c.send("GET /drip HTTP/1.1\r\nHost: h\r\n\r\n").read();
-            assertEquals("chunked", r.headers().get("transfer-encoding"), "HTTP/1.1 still streams chunked");
+            assertNull(r.headers().get("transfer-encoding"), r.headers().toString());
+            assertEquals("9", r.headers().get("content-length"));
             assertEquals("start end", r.text());
         }
+    }
+
+    private static String readUntil(java.io.InputStream in, String end) throws java.io.IOException {
+        StringBuilder seen = new StringBuilder();
+        while (seen.indexOf(end) < 0) {
+            int b = in.read();
+            assertTrue(b >= 0, "closed before " + end + ": " + seen);
+            seen.append((char) b);
+        }
+        return seen.toString();
     }
 
     @Test
