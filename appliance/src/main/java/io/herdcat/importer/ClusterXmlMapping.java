@@ -83,6 +83,9 @@ final class ClusterXmlMapping {
             for (XmlElement c : m.children()) {
                 if (c.name().equals("Member")) {
                     members.add(c);
+                } else {
+                    shared.add(new Unmapped(c.source(), "<" + c.name() + ">", "a node's identity in the cluster is "
+                            + "its name; its address is cluster.address"));
                 }
             }
             return;

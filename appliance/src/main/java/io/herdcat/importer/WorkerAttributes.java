@@ -46,7 +46,6 @@ final class WorkerAttributes {
             Map.entry("busy_limit", "no per-node busy limit; see front.client.max.requests"),
             Map.entry("source", "the front connects from its host's own address"),
             Map.entry("prefer_ipv6", "node addresses come from the cluster"),
-            Map.entry("mount", "mounts: see the mount list"),
             Map.entry("secretkey", "status worker attribute; Herdcat's admin API uses admin.token.file"),
             Map.entry("user", "status worker attribute; Herdcat's admin API uses admin.token.file"),
             Map.entry("user_case_insensitive", "status worker attribute; Herdcat's admin API uses admin.token.file"),

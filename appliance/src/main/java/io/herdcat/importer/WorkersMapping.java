@@ -21,9 +21,9 @@ final class WorkersMapping {
     /** The member attributes mapped by {@link MemberSettings}. */
     static final Set<String> MEMBER_MAPPED = Set.of("port", "lbfactor", "activation", "disabled", "stopped", "secret",
             "connection_pool_size", "cachesize", "connection_pool_timeout", "cache_timeout", "ping_mode",
-            "max_packet_size", "reply_timeout", "route", "jvm_route", "type", "reference", "host");
+            "max_packet_size", "reply_timeout", "route", "jvm_route", "type", "reference", "host", "mount");
     private static final Set<String> LB_MAPPED = Set.of("type", "balance_workers", "balanced_workers",
-            "sticky_session", "sticky_session_force", "method", "secret", "reference");
+            "sticky_session", "sticky_session_force", "method", "secret", "reference", "mount");
 
     private final WorkersFile file;
     private final Map<String, NodeFile> nodes = new LinkedHashMap<>();
