@@ -52,7 +52,8 @@ public final class ImportCommand {
         Path workers = resolve(workingDir, sub.matchedPositionalValue(0, null));
         Path uriMap = resolve(workingDir, sub.matchedOptionValue(URI_MAP, null));
         Path serverXml = resolve(workingDir, sub.matchedOptionValue(SERVER_XML, null));
-        Path outDir = resolve(workingDir, sub.matchedOptionValue(OUT, null));
+        Path outGiven = sub.matchedOptionValue(OUT, null);
+        Path outDir = resolve(workingDir, outGiven);
         for (Path p : new Path[] {workers, uriMap, serverXml}) {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new io.herdcat.config.ConfigException("import: " + p + " does not exist or is not a file");
@@ -66,7 +67,7 @@ public final class ImportCommand {
             Files.createDirectories(outDir);
             for (Map.Entry<String, String> f : result.files().entrySet()) {
                 Files.writeString(outDir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
-                err.println("herdcat import: wrote " + outDir.resolve(f.getKey()));
+                err.println("herdcat import: wrote " + outGiven.resolve(f.getKey()));
             }
         } else {
             result.files().forEach((name, text) -> {
