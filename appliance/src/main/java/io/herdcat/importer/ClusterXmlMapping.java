@@ -29,7 +29,7 @@ final class ClusterXmlMapping {
                         + a.getValue(), "a node always replicates synchronously with acknowledgement (the "
                         + "\"synchronous,use_ack\" options), so a request's session changes reach the other nodes "
                         + "before its response is sent; there is no asynchronous mode"));
-                default -> shared.add(new Unmapped(cluster.source(), "Cluster " + a.getKey() + "=" + a.getValue(),
+                default -> shared.add(new Unmapped(cluster.source(), "Cluster " + Unmapped.shown(a.getKey(), a.getValue()),
                         "no equivalent"));
             }
         }
@@ -56,7 +56,7 @@ final class ClusterXmlMapping {
         }
         m.attributes().forEach((k, v) -> {
             if (!k.equals("className")) {
-                shared.add(new Unmapped(m.source(), "Manager " + k + "=" + v, "the node sets its manager up itself"));
+                shared.add(new Unmapped(m.source(), "Manager " + Unmapped.shown(k, v), "the node sets its manager up itself"));
             }
         });
     }
@@ -90,9 +90,16 @@ final class ClusterXmlMapping {
             }
             return;
         }
+        StringBuilder given = new StringBuilder();
+        m.attributes().forEach((k, v) -> {
+            if (!k.equals("className") && !k.equals("dropTime")) {
+                given.append(' ').append(Unmapped.shown(k, v));
+            }
+        });
         shared.add(new Unmapped(m.source(), "multicast membership " + m.attribute("address").orElse("228.0.0.4")
-                + ":" + m.attribute("port").orElse("45564"), "nodes find each other by JGroups multicast by "
-                + "default, on their own group; only the cluster name (setting cluster) separates clusters"));
+                + ":" + m.attribute("port").orElse("45564") + " (" + given.toString().trim() + ")",
+                "nodes find each other by JGroups multicast by default, on their own group; only the cluster name "
+                + "(setting cluster) separates clusters"));
         m.attribute("dropTime").ifPresent(t -> nodes.forEach(n -> n.set(Setting.SILENCE_TIMEOUT, t + "ms",
                 m.source(), "dropTime: a member silent this long is dropped; a node notices within 1.3x")));
     }
@@ -134,7 +141,7 @@ final class ClusterXmlMapping {
         }
         r.attributes().forEach((k, v) -> {
             if (!Set.of("className", "port", "address").contains(k)) {
-                shared.add(new Unmapped(r.source(), "Receiver " + k + "=" + v, "the node sets its receiver up itself"));
+                shared.add(new Unmapped(r.source(), "Receiver " + Unmapped.shown(k, v), "the node sets its receiver up itself"));
             }
         });
     }

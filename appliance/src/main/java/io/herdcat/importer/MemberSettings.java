@@ -55,7 +55,7 @@ final class MemberSettings {
         }
         for (Map.Entry<String, Value> e : attrs.entrySet()) {
             if (!WorkersMapping.MEMBER_MAPPED.contains(e.getKey())) {
-                node.unmapped(new Unmapped(e.getValue().source(), attr(e.getKey() + "=" + shown(e)),
+                node.unmapped(new Unmapped(e.getValue().source(), attr(Unmapped.shown(e.getKey(), e.getValue().text())),
                         WorkerAttributes.reason(e.getKey())));
             }
         }
@@ -129,10 +129,6 @@ final class MemberSettings {
 
     private String attr(String text) {
         return "worker." + worker + "." + text;
-    }
-
-    private static String shown(Map.Entry<String, Value> e) {
-        return e.getKey().contains("secret") || e.getKey().equals("user") ? "(hidden)" : e.getValue().text();
     }
 
     private static long number(Value v, long min, long max) {

@@ -42,6 +42,11 @@ final class ServerXmlMapping {
         XmlElement service = services.get(0);
         XmlElement engine = service.child("Engine").orElseThrow(() -> service.source().error("<Service> has no <Engine>"));
         List<NodeFile> targets = targets(engine, nodes);
+        engine.attributes().forEach((k, v) -> {
+            if (!Set.of("name", "defaultHost", "jvmRoute").contains(k)) {
+                shared.add(new Unmapped(engine.source(), "Engine " + Unmapped.shown(k, v), "no equivalent"));
+            }
+        });
         Set<String> kinds = new java.util.HashSet<>();
         for (XmlElement connector : service.children("Connector")) {
             connector(connector, targets, shared, kinds);
@@ -105,8 +110,8 @@ final class ServerXmlMapping {
         Set<String> mapped = ajp ? AJP_MAPPED : HTTP_MAPPED;
         for (Map.Entry<String, String> a : c.attributes().entrySet()) {
             if (!mapped.contains(a.getKey())) {
-                shared.add(new Unmapped(c.source(), (ajp ? "AJP" : "HTTP") + " Connector " + a.getKey() + "="
-                        + a.getValue(), "the node sets its connectors up itself; no setting for this attribute"));
+                shared.add(new Unmapped(c.source(), (ajp ? "AJP" : "HTTP") + " Connector "
+                        + Unmapped.shown(a.getKey(), a.getValue()), "the node sets its connectors up itself; no setting for this attribute"));
             }
         }
     }

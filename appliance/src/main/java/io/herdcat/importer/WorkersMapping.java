@@ -129,8 +129,8 @@ final class WorkersMapping {
         new MemberWeights(file).apply(lbNodes, members);
         for (Map.Entry<String, Value> e : attrs.entrySet()) {
             if (!LB_MAPPED.contains(e.getKey())) {
-                Unmapped u = new Unmapped(e.getValue().source(), "worker." + lb + "." + e.getKey() + "="
-                        + e.getValue().text(), WorkerAttributes.reason(e.getKey()));
+                Unmapped u = new Unmapped(e.getValue().source(), "worker." + lb + "."
+                        + Unmapped.shown(e.getKey(), e.getValue().text()), WorkerAttributes.reason(e.getKey()));
                 lbNodes.forEach(n -> n.unmapped(u));
             }
         }

@@ -49,7 +49,8 @@ class ServerXmlMappingTest {
     @Test
     void connectorsGoToTheNodeOfTheJvmRoute() throws IOException {
         ConfigImport.Result r = run(" jvmRoute=\"n2\"", """
-                    <Connector port="8181" address="127.0.0.1" protocol="HTTP/1.1" redirectPort="8443"/>
+                    <Connector port="8181" address="127.0.0.1" protocol="HTTP/1.1" redirectPort="8443"
+                               keystorePass="hunter2"/>
                     <Connector port="8019" address="127.0.0.2" protocol="AJP/1.3" secret="xyz" packetSize="32768"
                                connectionTimeout="300000"/>
                 """, "");
@@ -66,6 +67,9 @@ class ServerXmlMappingTest {
         assertEquals(8009, n1.ajp().port());
         assertEquals(8080, n1.http().port());
         assertTrue(listed(r, "HTTP Connector redirectPort=8443"));
+        assertTrue(listed(r, "HTTP Connector keystorePass=(hidden)"));
+        assertTrue(r.files().values().stream().noneMatch(t -> t.contains("hunter2")), "passwords stay out");
+        assertTrue(r.notImported().stream().noneMatch(t -> t.contains("hunter2")), "passwords stay out");
     }
 
     @Test
