@@ -72,6 +72,7 @@ final class WorkersMapping {
                 case "lb" -> used.addAll(mapBalancer(name));
                 case "ajp13", "ajp14" -> {
                     NodeFile node = addNode(name, null);
+                    new MemberWeights(file).apply(List.of(node), List.of(name));
                     node.unmapped(new Unmapped(listed, "worker " + name,
                             "mounted on its own, not balanced: as a node it gets its weight's share of new sessions"));
                 }

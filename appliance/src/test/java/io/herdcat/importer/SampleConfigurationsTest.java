@@ -97,4 +97,19 @@ class SampleConfigurationsTest {
         assertTrue(listed(r, "status worker jk-manager"));
         assertTrue(listed(r, "mount !/examples/*.jpg=balancer"));
     }
+
+    @Test
+    void debianModJkSample() throws IOException {
+        ConfigImport.Result r = ConfigImport.run(fx.resource("debian-workers.properties"), null, null, false);
+        fx.loadsAll(r);
+        assertEquals(List.of("ajp13_worker.properties"), List.copyOf(r.files().keySet()));
+        NodeConfig node = fx.load(r, "ajp13_worker");
+        assertEquals(8009, node.ajp().port());
+        assertEquals(1, node.weight());
+        assertTrue(ImportFixture.props(r, "ajp13_worker").containsKey("weight"), "lbfactor is imported");
+        assertTrue(listed(r, "debian-workers.properties:80: worker ajp13_worker -- mounted on its own"),
+                r.notImported().toString());
+        assertTrue(listed(r, "debian-workers.properties:118: worker loadbalancer -- not in worker.list"));
+        assertTrue(listed(r, "debian-workers.properties:66: ps -- not a worker attribute"));
+    }
 }
