@@ -36,6 +36,10 @@ final class FrontNodes {
                             front.set(s, e.value(), e.source(), "the Tomcats' AJP connectors must carry it");
                         }
                     }
+                    case SESSION_MANAGER, TRIBES_PORT, CLUSTER_ADDRESS, PEERS, SILENCE_TIMEOUT, DEPLOY_CLUSTER,
+                            CLUSTER -> front.unmapped(new Unmapped(e.source(), node.name() + " "
+                            + e.key() + "=" + e.value(), "the Tomcats keep their own cluster; this is a Herdcat "
+                            + "node's setting"));
                     case WEIGHT, ACTIVATION -> front.unmapped(new Unmapped(e.source(), node.name() + " " + e.key()
                             + "=" + e.value(), "a front.nodes entry has the default weight and is always active"));
                     default -> {

@@ -129,7 +129,12 @@ final class ServerXmlMapping {
             node.unmapped(new Unmapped(c.source(), "AJP Connector secretRequired=false",
                     "a node always requires an AJP secret"));
         }
-        c.attribute("packetSize").ifPresent(s -> node.set(Setting.AJP_PACKET_SIZE, s, c.source()));
+        c.attribute("packetSize").ifPresent(s -> {
+            if (!s.trim().matches("\\d{4,5}")) {
+                throw c.source().error("packetSize '" + s + "' is not a number of bytes");
+            }
+            node.set(Setting.AJP_PACKET_SIZE, s.trim(), c.source());
+        });
         c.attribute("connectionTimeout").ifPresent(t -> {
             long ms;
             try {

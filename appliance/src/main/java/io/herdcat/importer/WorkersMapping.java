@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,13 +62,15 @@ final class WorkersMapping {
         Value list = file.global("worker.list").orElseThrow(() -> new SourceLine(file.fileName(), 0)
                 .error("has no worker.list: mod_jk would use none of its workers"));
         Set<String> used = new LinkedHashSet<>();
+        long balancers = WorkersFile.items(list.text()).stream()
+                .filter(n -> file.definedWorkers().contains(n) && type(n).equals("lb")).count();
         for (String name : WorkersFile.items(list.text())) {
             SourceLine listed = file.itemSource("worker.list", name);
             requireDefined(name, listed, "worker.list");
             used.add(name);
             String type = type(name);
             switch (type) {
-                case "lb" -> used.addAll(mapBalancer(name));
+                case "lb" -> used.addAll(mapBalancer(name, balancers > 1));
                 case "ajp13", "ajp14" -> {
                     NodeFile node = addNode(name, null);
                     new MemberWeights(file).apply(List.of(node), List.of(name));
@@ -100,7 +101,8 @@ final class WorkersMapping {
                 "not a worker attribute (a $(…) variable of this file)")));
     }
 
-    private Set<String> mapBalancer(String lb) {
+    /** The lb's members as nodes; with several lbs, each lb's nodes form a cluster named after it. */
+    private Set<String> mapBalancer(String lb, boolean ownCluster) {
         Map<String, Value> attrs = file.attributes(lb);
         Map<String, SourceLine> memberLines = new LinkedHashMap<>();
         for (String key : List.of("balance_workers", "balanced_workers")) {
@@ -127,6 +129,10 @@ final class WorkersMapping {
             lbNodes.add(addNode(member, lb));
         }
         new BalancerSettings(lb, attrs).apply(lbNodes);
+        if (ownCluster) {
+            SourceLine at = file.itemSource("worker.list", lb);
+            lbNodes.forEach(n -> n.set(Setting.CLUSTER, lb, at, "one cluster per lb of worker.list"));
+        }
         new MemberWeights(file).apply(lbNodes, members);
         for (Map.Entry<String, Value> e : attrs.entrySet()) {
             if (!LB_MAPPED.contains(e.getKey())) {
@@ -195,8 +201,4 @@ final class WorkersMapping {
         }
     }
 
-    /** The lb's own secret, for members that set none (as mod_jk hands it down). */
-    static Optional<Value> lbSecret(WorkersFile file, String lb) {
-        return file.attribute(lb, "secret");
-    }
 }

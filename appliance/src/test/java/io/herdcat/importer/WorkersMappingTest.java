@@ -241,4 +241,14 @@ class WorkersMappingTest {
         assertFalse(b.toString().contains("socket_timeout"));
         assertFalse(r.files().get("b.properties").contains("socket_timeout"), "a's attribute is a's alone");
     }
+
+    @Test
+    void eachLbOfSeveralIsItsOwnCluster() throws IOException {
+        ConfigImport.Result r = run(TWO.replace("worker.list=lb", "worker.list=lb,shop")
+                + "worker.c.port=8309\nworker.shop.type=lb\nworker.shop.balance_workers=c\n");
+        assertEquals("lb", fx.load(r, "a").cluster().name());
+        assertEquals("lb", fx.load(r, "b").cluster().name());
+        assertEquals("shop", fx.load(r, "c").cluster().name());
+        assertEquals("herdcat", fx.load(run(TWO), "a").cluster().name());
+    }
 }
