@@ -2,6 +2,7 @@ package io.herdcat.launcher;
 
 import io.herdcat.cli.AdminCommands;
 import io.herdcat.config.Setting;
+import io.herdcat.importer.ImportCommand;
 import io.herdcat.node.Versions;
 import java.util.EnumMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ final class CommandLineSpec {
                 "Run it once per jar and JDK as  java -XX:ArchiveClassesAtExit=herdcat.jsa -jar herdcat.jar train-cds",
                 "then start nodes with  -XX:SharedArchiveFile=herdcat.jsa  to cut their start-up time by about a quarter.");
         root.addSubcommand(TRAIN_CDS, cds);
+        root.addSubcommand(ImportCommand.NAME, ImportCommand.spec());
         for (CommandSpec admin : AdminCommands.specs()) {
             root.addSubcommand(admin.name(), admin);
         }

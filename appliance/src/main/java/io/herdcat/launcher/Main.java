@@ -2,6 +2,7 @@ package io.herdcat.launcher;
 
 import io.herdcat.cli.AdminCommands;
 import io.herdcat.config.ConfigException;
+import io.herdcat.importer.ImportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -51,6 +52,9 @@ public final class Main {
             }
             if (sub != null && CommandLineSpec.TRAIN_CDS.equals(sub.commandSpec().name())) {
                 return new CdsTrainer(workingDir).run();
+            }
+            if (sub != null && ImportCommand.NAME.equals(sub.commandSpec().name())) {
+                return ImportCommand.run(sub, System.out, err, workingDir);
             }
             if (sub != null && AdminCommands.handles(sub.commandSpec().name())) {
                 return AdminCommands.run(sub, System.out, err, System.getenv(), workingDir);
