@@ -5,7 +5,11 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.sql.Driver;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * The class loader of {@code lib.dir}, Tomcat's common loader: a {@link URLClassLoader} over the folder's
@@ -13,6 +17,8 @@ import java.util.List;
  * of the node). It is the parent of every webapp's loader (set on the Server), so a JDBC driver in the
  * folder is seen by each webapp's classes and by Tomcat's pool, and it is the thread context loader while
  * Tomcat starts, so global resources created then (a pool with {@code initialSize}) find their driver too.
+ * The JDBC drivers among the jars are registered with {@link java.sql.DriverManager} at start, as
+ * Tomcat's lib/ drivers are, so webapp code that calls {@code DriverManager.getConnection} finds them.
  * Without jars it is Herdcat's own loader.
  */
 final class CommonLoader implements AutoCloseable {
@@ -33,6 +39,30 @@ final class CommonLoader implements AutoCloseable {
             }
         }
         loader = new URLClassLoader("herdcat-lib", urls, own);
+    }
+
+    /**
+     * Loads the JDBC drivers the jars declare (META-INF/services/java.sql.Driver); a driver's class
+     * registers itself with DriverManager when it is loaded. Returns their class names.
+     */
+    List<String> registerDrivers() {
+        List<String> names = new ArrayList<>();
+        if (!(loader instanceof URLClassLoader)) {
+            return names;
+        }
+        var drivers = ServiceLoader.load(Driver.class, loader).stream().iterator();
+        while (drivers.hasNext()) {
+            try {
+                var provider = drivers.next();
+                if (provider.type().getClassLoader() == loader) {
+                    provider.get();
+                    names.add(provider.type().getName());
+                }
+            } catch (ServiceConfigurationError e) {
+                names.add("(broken: " + e.getMessage() + ")");
+            }
+        }
+        return names;
     }
 
     ClassLoader loader() {

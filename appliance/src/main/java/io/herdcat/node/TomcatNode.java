@@ -127,8 +127,8 @@ public final class TomcatNode {
         commonLoader = new CommonLoader(shared.libJars());
         tomcat.getServer().setParentClassLoader(commonLoader.loader());
         if (shared.libDir() != null) {
-            LOG.info("Node {}: lib.dir {} gives every webapp {} jar(s)", config.name(), shared.libDir(),
-                    shared.libJars().size());
+            LOG.info("Node {}: lib.dir {} gives every webapp {} jar(s), JDBC drivers {}", config.name(),
+                    shared.libDir(), shared.libJars().size(), commonLoader.registerDrivers());
         }
         GlobalNaming.add(tomcat.getServer().getGlobalNamingResources(), shared.globals(), config.name());
     }

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the only requests allowed to fail are those in flight when the node died (started before its
  *       exit was seen), at most one per client; the front retries a small POST on the survivor, and a write
  *       the dead node had committed is not doubled (the id is the key, a repeat is a no-op);</li>
+ *   <li>webapp code that calls DriverManager itself finds lib.dir's driver too;</li>
  *   <li>both DataSources are Tomcat's pool (BasicDataSource, no factory given), and the database password
  *       appears neither in the nodes' output nor on /status.</li>
  * </ul>
@@ -99,6 +100,9 @@ class JdbcResourcesIT {
                         assertEquals("rows=0 class=" + POOL, r.body().strip(), via + " DataSource is Tomcat's pool");
                     }
                 }
+                Http.Response direct = Http.get(a.httpUrl("/jdbc/direct.jsp"));
+                assertEquals("direct=org.postgresql.Driver", direct.body().strip(),
+                        "DriverManager finds lib.dir's driver for webapp code: " + direct.body());
                 String front = "http://127.0.0.1:" + frontPort + "/jdbc/";
                 await("the front serves the webapp").atMost(Duration.ofSeconds(30))
                         .until(() -> Http.status(front + "read.jsp?via=own") == 200);

@@ -15,7 +15,8 @@ import java.util.zip.ZipOutputStream;
  * global {@code jdbc/shared}, and an {@code Environment} naming the table. Its JSPs use only
  * {@code java:comp/env}: {@code /write.jsp?via=own|global&id=N} inserts row N (once; a repeat is a no-op)
  * and answers {@code written N via=V node=NODE}; {@code /read.jsp?via=V} answers
- * {@code rows=N class=DATASOURCE_CLASS}.
+ * {@code rows=N class=DATASOURCE_CLASS}; {@code /direct.jsp} connects with
+ * {@code DriverManager.getConnection} (no DataSource) and answers {@code direct=DRIVER_CLASS}.
  */
 public final class JdbcWar {
     /** The table the webapp writes to; the test creates it. */
@@ -41,6 +42,11 @@ public final class JdbcWar {
                     + " long rows; try (java.sql.Connection c = ds.getConnection(); java.sql.ResultSet r ="
                     + " c.createStatement().executeQuery(\"SELECT count(*) FROM \" + table + \" WHERE via = '\" + via + \"'\")) {"
                     + " r.next(); rows = r.getLong(1); } %>rows=<%= rows %> class=<%= ds.getClass().getName() %>\n");
+            add(zip, "direct.jsp", "<%@ page session=\"false\" contentType=\"text/plain\" %><%"
+                    + " String url = (String) new javax.naming.InitialContext().lookup(\"java:comp/env/jdbcUrl\");"
+                    + " String driver; try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, \""
+                    + user + "\", \"" + password + "\")) { driver = java.sql.DriverManager.getDriver(url).getClass().getName(); }"
+                    + " %>direct=<%= driver %>\n");
             add(zip, "META-INF/context.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <Context>
@@ -49,8 +55,9 @@ public final class JdbcWar {
                                 username="%s" password="%s" maxTotal="8" maxWaitMillis="10000"/>
                       <ResourceLink name="jdbc/global" global="jdbc/shared" type="javax.sql.DataSource"/>
                       <Environment name="writesTable" type="java.lang.String" value="%s" override="false"/>
+                      <Environment name="jdbcUrl" type="java.lang.String" value="%s"/>
                     </Context>
-                    """.formatted(url, user, password, TABLE));
+                    """.formatted(url, user, password, TABLE, url));
             add(zip, "WEB-INF/web.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
