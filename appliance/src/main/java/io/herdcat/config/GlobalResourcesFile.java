@@ -87,7 +87,7 @@ final class GlobalResourcesFile extends DefaultHandler {
             throw error("<" + qName + "> is not expected inside a " + GLOBALS + " entry");
         }
         NamingEntry.Kind kind = NamingEntry.kindOf(qName);
-        if (kind == null || !qName.equals(kind == NamingEntry.Kind.RESOURCE ? "Resource" : "Environment")) {
+        if (kind == null) {
             throw error("<" + qName + "> is not supported here; " + GLOBALS + " may hold <Resource> and <Environment>");
         }
         Map<String, String> values = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.herdcat.config;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,10 +31,11 @@ public record NamingEntry(Kind kind, Map<String, String> attributes, int line) {
         return element + " " + name() + " (" + type() + ")";
     }
 
+    /** The kind of an element named as in server.xml, or null for any other element. */
     static Kind kindOf(String element) {
-        return switch (element.toLowerCase(Locale.ROOT)) {
-            case "resource" -> Kind.RESOURCE;
-            case "environment" -> Kind.ENVIRONMENT;
+        return switch (element) {
+            case "Resource" -> Kind.RESOURCE;
+            case "Environment" -> Kind.ENVIRONMENT;
             default -> null;
         };
     }
