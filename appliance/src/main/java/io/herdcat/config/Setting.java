@@ -161,6 +161,12 @@ public enum Setting {
             "Shell command run when this node stops running the front (HERDCAT_EVENT=demoted)."),
     FRONT_HOOK_TIMEOUT("front.hook.timeout", "DURATION", "10s",
             "A front.on.elected or front.on.demoted command still running after this long is killed."),
+    LIB_DIR("lib.dir", "DIR", null,
+            "Folder of jars (JDBC drivers, shared libraries) loaded at start into the class loader every webapp and "
+                    + "the global resources see, like Tomcat's lib/."),
+    RESOURCES_FILE("resources.file", "FILE", null,
+            "XML file holding Tomcat's <GlobalNamingResources> (alone, or a whole server.xml): its Resource and "
+                    + "Environment entries are shared by all webapps through <ResourceLink global=...>."),
     USER("user", "USER", null,
             "Started as root: bind the node's ports, then run as USER and its groups for good; one thread keeps "
                     + "only the right to open the front's port when it is below 1024."),

@@ -47,6 +47,7 @@ public final class TomcatNode {
     private Connector ajp;
     private volatile WebappDeployer deployer;
     private FrontForwardedValve frontForwarded;
+    private CommonLoader commonLoader;
 
     /**
      * @param cluster the session-replicating cluster to set on the Engine, or null for none
@@ -86,13 +87,14 @@ public final class TomcatNode {
         tomcat = new Tomcat();
         tomcat.setBaseDir(config.workDir().toAbsolutePath().toString());
         tomcat.enableNaming();
+        shareResources();
         http = httpConnector();
         ajp = ajpConnector();
         tomcat.getService().addConnector(http);
         tomcat.getService().addConnector(ajp);
         configureEngineAndHost();
         try {
-            tomcat.init();
+            commonLoader.run(tomcat::init);
         } catch (LifecycleException | RuntimeException e) {
             state = NodeState.FAILED;
             destroyQuietly();
@@ -106,7 +108,7 @@ public final class TomcatNode {
             init();
         }
         try {
-            tomcat.start();
+            commonLoader.run(tomcat::start);
         } catch (LifecycleException | RuntimeException e) {
             state = NodeState.FAILED;
             destroyQuietly();
@@ -114,6 +116,21 @@ public final class TomcatNode {
         }
         startedAt = Instant.now();
         state = NodeState.STARTED;
+    }
+
+    /**
+     * lib.dir's jars become the parent loader of every webapp, and resources.file's entries the Server's
+     * global naming resources, the two things a webapp moved from Tomcat expects of its lib/ and server.xml.
+     */
+    private void shareResources() {
+        var shared = config.shared();
+        commonLoader = new CommonLoader(shared.libJars());
+        tomcat.getServer().setParentClassLoader(commonLoader.loader());
+        if (shared.libDir() != null) {
+            LOG.info("Node {}: lib.dir {} gives every webapp {} jar(s), JDBC drivers {}", config.name(),
+                    shared.libDir(), shared.libJars().size(), commonLoader.registerDrivers());
+        }
+        GlobalNaming.add(tomcat.getServer().getGlobalNamingResources(), shared.globals(), config.name());
     }
 
     private Connector httpConnector() {
@@ -224,6 +241,11 @@ public final class TomcatNode {
             tomcat.destroy();
         } catch (LifecycleException e) {
             LOG.warn("Tomcat did not stop cleanly: {}", e.getMessage());
+        }
+        try {
+            commonLoader.close();
+        } catch (IOException e) {
+            LOG.warn("Node {}: the jars of lib.dir did not close: {}", config.name(), e.getMessage());
         }
     }
 

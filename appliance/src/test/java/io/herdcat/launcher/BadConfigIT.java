@@ -93,6 +93,24 @@ class BadConfigIT {
     }
 
     @Test
+    void missingLibDir() throws Exception {
+        String out = runExpectingExit2(Map.of(), "--lib-dir", "no-such-lib");
+        assertTrue(out.startsWith("herdcat: lib.dir (flag --lib-dir): folder "), out);
+        assertTrue(out.contains("no-such-lib does not exist"), out);
+    }
+
+    @Test
+    void unparsableResourcesFileGivesFileAndLineButNoPassword() throws Exception {
+        Files.writeString(dir.resolve("globals.xml"), "<GlobalNamingResources>\n"
+                + "  <Resource name=\"jdbc/a\" type=\"javax.sql.DataSource\" password=\"pw-in-a-broken-file\"\n"
+                + "</GlobalNamingResources>\n");
+        String out = runExpectingExit2(Map.of(), "--resources-file", "globals.xml");
+        assertTrue(out.startsWith("herdcat: resources.file (flag --resources-file): " + dir.resolve("globals.xml")
+                + " line 3: "), out);
+        assertFalse(out.contains("pw-in-a-broken-file"), out);
+    }
+
+    @Test
     void unknownFlag() throws Exception {
         String out = runExpectingExit2(Map.of(), "--http-prot", "1");
         assertTrue(out.contains("--http-prot"), out);
