@@ -44,7 +44,8 @@ public record NodeConfig(
         FrontMove frontMove,
         String user,
         boolean allowRoot,
-        Long parentPid) {
+        Long parentPid,
+        Observability observability) {
 
     /** An address and port to listen on, and the setting that chose the port (for error messages). */
     public record Endpoint(InetAddress address, int port, Setting portSetting) {
@@ -235,7 +236,8 @@ public record NodeConfig(
                 FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
                 p.bool(Setting.ALLOW_ROOT),
-                parentPid);
+                parentPid,
+                Observability.parse(p));
     }
 
     private static ClusterSettings clusterSettings(SettingParser p, int offset, ClusterSecret secret) {
