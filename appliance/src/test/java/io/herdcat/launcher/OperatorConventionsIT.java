@@ -57,14 +57,14 @@ class OperatorConventionsIT {
     private static final Pattern THROWABLE = Pattern.compile("(\\s|Caused by: |Suppressed: |[\\w$]+(\\.[\\w$]+)+(: |$)).*");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    @TempDir
-    Path dir;
+    private Path dir;
     private NodeProcess node;
     private int frontPort;
     private Path accessLog;
 
     @BeforeAll
-    void startDisabledFrontNode() throws Exception {
+    void startDisabledFrontNode(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
         Cluster.prepare(dir);
         frontPort = FreePorts.offsetWhereFree(1, 0);
         accessLog = dir.resolve("front_access.log");
@@ -105,17 +105,17 @@ class OperatorConventionsIT {
         assertEquals(503, drained.statusCode(), drained.body());
         assertEquals(Map.of("status", "DRAINING", "activation", "disabled"), JsonReader.object(drained.body()));
 
-        assertEquals(200, Cluster.adminPost(node, "/nodes/ops/activation", "active", Cluster.ADMIN_TOKEN));
+        assertEquals(202, Cluster.adminPost(node, "/nodes/ops/activation", "active", Cluster.ADMIN_TOKEN));
         await().atMost(Duration.ofSeconds(10)).until(() -> admin("/health").statusCode() == 200);
         assertEquals(Map.of("status", "UP"), JsonReader.object(admin("/health").body()));
 
-        assertEquals(200, Cluster.adminPost(node, "/nodes/ops/activation", "stopped", Cluster.ADMIN_TOKEN));
+        assertEquals(202, Cluster.adminPost(node, "/nodes/ops/activation", "stopped", Cluster.ADMIN_TOKEN));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> stopped = admin("/health");
             assertEquals(503, stopped.statusCode());
             assertEquals(Map.of("status", "DRAINING", "activation", "stopped"), JsonReader.object(stopped.body()));
         });
-        assertEquals(200, Cluster.adminPost(node, "/nodes/ops/activation", "disabled", Cluster.ADMIN_TOKEN));
+        assertEquals(202, Cluster.adminPost(node, "/nodes/ops/activation", "disabled", Cluster.ADMIN_TOKEN));
         await().atMost(Duration.ofSeconds(10)).until(() -> admin("/health").body().contains("\"disabled\""));
     }
 
@@ -176,26 +176,42 @@ class OperatorConventionsIT {
         Cluster.prepare(jsonDir);
         // one logger's level from the file, the root's and another's from the flag: they add up
         Files.writeString(jsonDir.resolve("herdcat.properties"), "log.level.io.herdcat.launcher=info\n");
-        String out;
-        try (NodeProcess json = NodeProcess.start("json", jsonDir, jsonDir.resolve("webapps"), "--log-format", "json",
-                "--log-level", "warn,org.apache.catalina.core=debug").awaitReady()) {
-            assertEquals(200, CLIENT.send(HttpRequest.newBuilder(URI.create(json.httpUrl("/session-demo/hello")))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-            json.terminate();
-            assertEquals(0, json.awaitExit(Duration.ofSeconds(60)));
-            out = json.output();
+        // the node's output goes straight to a file, so every byte it wrote is read, and nothing else
+        Path log = jsonDir.resolve("node.out");
+        Path ready = jsonDir.resolve("json.ready.json");
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" > node.out 2>&1", "sh"));
+        List<String> args = new ArrayList<>(List.of("--name", "json", "--webapps", "webapps", "--ready-file",
+                ready.toString(), "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--tribes-port", "0",
+                "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1", "--cluster",
+                NodeProcess.CLUSTER, "--discovery-dir", "discovery", "--log-format", "json",
+                "--log-level", "warn,org.apache.catalina.core=debug"));
+        if (io.herdcat.testing.TestEnvironment.isRoot()) {
+            args.addAll(List.of("--allow-root", "true"));
         }
+        command.addAll(NodeProcess.command(args));
+        try (NodeProcess json = NodeProcess.run("json", command, jsonDir, Map.of())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ready) && Files.size(ready) > 0);
+            Object httpPort = JsonReader.object(Files.readString(ready)).get("httpPort");
+            assertEquals(200, CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/session-demo/hello")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            json.terminate();
+            assertEquals(0, json.awaitExit(Duration.ofSeconds(60)), Files.readString(log));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
         List<String> lines = out.lines().toList();
         assertTrue(lines.size() > 5, out);
-        boolean started = false;
-        boolean catalinaDebug = false;
+        List<Map<String, Object>> events = new ArrayList<>();
         for (String line : lines) {
-            Map<String, Object> event;
             try {
-                event = JsonReader.object(line);
+                events.add(JsonReader.object(line));
             } catch (IllegalArgumentException e) {
                 throw new AssertionError("not one JSON object: " + line, e);
             }
+        }
+        boolean started = false;
+        boolean catalinaDebug = false;
+        for (Map<String, Object> event : events) {
+            String line = event.toString();
             String level = (String) event.get("level");
             String logger = (String) event.get("loggerName");
             assertTrue(event.get("timestamp") instanceof Long, line);
@@ -209,7 +225,8 @@ class OperatorConventionsIT {
                 assertTrue(logger.startsWith("org.apache.catalina.core."), "DEBUG only where asked: " + line);
                 catalinaDebug = true;
             } else if (level.equals("INFO")) {
-                assertTrue(logger.startsWith("io.herdcat.launcher."), "INFO only where asked (root warn): " + line);
+                assertTrue(logger.startsWith("io.herdcat.launcher.") || logger.startsWith("org.apache.catalina.core."),
+                        "INFO only where asked (root warn): " + line);
                 started |= ((String) event.get("formattedMessage")).startsWith("Started node json");
             }
             assertFalse(level.equals("TRACE"), line);
