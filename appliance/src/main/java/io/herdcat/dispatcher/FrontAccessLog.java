@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -89,9 +88,14 @@ public final class FrontAccessLog {
         write(line);
     }
 
+    /** Every character of the line is ASCII (the rest was escaped): each is one byte, copied straight. */
     private void write(CharSequence line) {
+        byte[] bytes = new byte[line.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) line.charAt(i);
+        }
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 file.write(buffer);
             }
@@ -121,13 +125,22 @@ public final class FrontAccessLog {
             char c = value.charAt(i);
             if (c == '"' || c == '\\') {
                 line.append('\\').append(c);
-            } else if (c < 0x20 || c >= 0x7f) {
-                line.append("\\x").append(Character.forDigit((c >> 4) & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else if (c < 0x20 || c >= 0x7f && c <= 0xff) {
+                hex(line, c);
+            } else if (c > 0xff) {
+                // headers arrive as bytes (ISO-8859-1); a wider character is written as its UTF-8 bytes
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    hex(line, b & 0xff);
+                }
             } else {
                 line.append(c);
             }
         }
         return line;
+    }
+
+    private static void hex(StringBuilder line, int b) {
+        line.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
     }
 
     /** Closes the file. */
