@@ -50,6 +50,11 @@ public final class ConfigSources {
             if (!name.startsWith(ENV_PREFIX)) {
                 return;
             }
+            if (name.startsWith(Setting.LOG_LEVEL.envVar() + "_")) {
+                String list = Setting.LOG_LEVEL.envVar();
+                throw new ConfigException("unknown environment variable " + name + ": a logger's level goes into "
+                        + list + ", e.g. " + list + "=info,org.apache.catalina=debug");
+            }
             Setting s = Setting.byEnvVar(name).orElseThrow(() -> new ConfigException(
                     "unknown environment variable " + name + ": unset it, or see --help for the settings"));
             values.put(s, new RawValue(s, text.trim(), "environment " + name));

@@ -19,11 +19,12 @@ public record Observability(LogLevels logLevels, LogFormat logFormat, Path front
 
     static Observability parse(SettingParser p) {
         Path accessLog = p.path(Setting.FRONT_ACCESS_LOG);
-        if (accessLog != null && accessLog.getParent() != null && !java.nio.file.Files.isDirectory(accessLog.getParent())) {
-            throw ConfigException.of(p.value(Setting.FRONT_ACCESS_LOG), "folder " + accessLog.getParent()
+        Path folder = accessLog == null ? null : accessLog.getParent();
+        if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+            throw ConfigException.of(p.value(Setting.FRONT_ACCESS_LOG), "folder " + folder
                     + " does not exist; create it or fix the path");
         }
-        return new Observability(LogLevels.parse(p.value(Setting.LOG_LEVEL)), p.choice(Setting.LOG_FORMAT, LogFormat.class),
-                accessLog, p.bool(Setting.HEALTH_DRAIN));
+        return new Observability(LogLevels.parse(p.value(Setting.LOG_LEVEL)),
+                p.choice(Setting.LOG_FORMAT, LogFormat.class), accessLog, p.bool(Setting.HEALTH_DRAIN));
     }
 }

@@ -52,7 +52,8 @@ public final class FrontAccessLog {
             return new FrontAccessLog(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND), path);
         } catch (IOException | RuntimeException e) {
-            LOG.error("front.access.log: cannot open {}: {}; the front runs without its access log", path, e.toString());
+            LOG.error("front.access.log: cannot open {}: {}; the front runs without its access log", path,
+                    e.toString());
             return OFF;
         }
     }

@@ -58,4 +58,12 @@ class LogLevelsTest {
         assertTrue(root.getMessage().startsWith("log.level (flag --log-level): 'verbose' is not a log level"),
                 root.getMessage());
     }
+
+    @Test
+    void aLoggerInAnEnvironmentVariablesNameIsPointedToTheListForm() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> levels("", Map.of("HERDCAT_LOG_LEVEL_ORG_APACHE_CATALINA", "debug"), null));
+        assertEquals("unknown environment variable HERDCAT_LOG_LEVEL_ORG_APACHE_CATALINA: a logger's level goes into "
+                + "HERDCAT_LOG_LEVEL, e.g. HERDCAT_LOG_LEVEL=info,org.apache.catalina=debug", e.getMessage());
+    }
 }

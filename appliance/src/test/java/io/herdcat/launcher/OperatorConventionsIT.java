@@ -46,15 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorConventionsIT {
     /** Apache's combined format: %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i". */
-    private static final Pattern COMBINED = Pattern.compile("(\\S+) - - \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} "
-            + "[+-]\\d{4})] \"([A-Z]+) (\\S+) (HTTP/[0-9.]+)\" (\\d{3}) (\\d+|-) \"((?:[^\"\\\\]|\\\\.)*)\" "
+    private static final Pattern COMBINED = Pattern.compile("(\\S+) - - "
+            + "\\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})] "
+            + "\"([A-Z]+) (\\S+) (HTTP/[0-9.]+)\" (\\d{3}) (\\d+|-) \"((?:[^\"\\\\]|\\\\.)*)\" "
             + "\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A plain log line: ISO-8601 date, time with milliseconds and zone, then the level and the node. */
     private static final Pattern PLAIN = Pattern.compile(
-            "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(?:Z|[+-]\\d{2}:\\d{2})) (TRACE|DEBUG|INFO |WARN |ERROR) "
-                    + "\\[ops] .*");
+            "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(?:Z|[+-]\\d{2}:\\d{2})) "
+                    + "(TRACE|DEBUG|INFO |WARN |ERROR) \\[ops] .*");
     /** A line of a logged exception, which belongs to the event line before it. */
-    private static final Pattern THROWABLE = Pattern.compile("(\\s|Caused by: |Suppressed: |[\\w$]+(\\.[\\w$]+)+(: |$)).*");
+    private static final Pattern THROWABLE =
+            Pattern.compile("(\\s|Caused by: |Suppressed: |[\\w$]+(\\.[\\w$]+)+(: |$)).*");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private Path dir;
