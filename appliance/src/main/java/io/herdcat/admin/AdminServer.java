@@ -1,6 +1,7 @@
 package io.herdcat.admin;
 
 import io.herdcat.cluster.ClusterNode;
+import io.herdcat.config.Activation;
 import io.herdcat.config.HostName;
 import io.herdcat.config.NodeConfig;
 import io.herdcat.node.NodeStatus;
@@ -179,6 +180,29 @@ public final class AdminServer {
         uploads.stop();
     }
 
+    /**
+     * Readiness: 200 when every webapp runs; with {@code health.drain}, 503 also while this node is
+     * disabled or stopped, with its activation in the body, so a load balancer in front of the nodes
+     * drains it as the cluster's front does.
+     */
+    private AdminResponse health(NodeStatus s) {
+        Map<String, Object> doc = StatusJson.health(s);
+        boolean ready = s.ready();
+        if (cluster != null) {
+            Activation activation = cluster.self().activation();
+            if (activation != Activation.ACTIVE) {
+                doc.put("activation", activation.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (config.observability().healthDrain() && activation != Activation.ACTIVE) {
+                if (ready) {
+                    doc.put("status", "DRAINING");
+                }
+                ready = false;
+            }
+        }
+        return AdminResponse.json(ready ? 200 : 503, JsonWriter.write(doc));
+    }
+
     /** Answers one whole request (on a worker thread). */
     private AdminResponse route(AdminRequest r) {
         try {
@@ -199,8 +223,7 @@ public final class AdminServer {
             NodeStatus s = status.get();
             return switch (path) {
                 case "/status" -> AdminResponse.json(200, JsonWriter.write(statusDocument(s)));
-                case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}")
-                        : AdminResponse.json(s.ready() ? 200 : 503, JsonWriter.write(StatusJson.health(s)));
+                case "/health" -> stopping ? AdminResponse.json(503, "{\"status\":\"STOPPING\"}") : health(s);
                 case "/health/front" -> frontHealth();
                 case UpgradeUpload.PATH -> upgradeStatus();
                 case "/" -> StatusPage.response();

@@ -34,9 +34,14 @@ public final class ConfigSources {
         RawValue configFile = fromFlags.getOrDefault(Setting.CONFIG, fromEnv.get(Setting.CONFIG));
         Map<Setting, RawValue> merged = new EnumMap<>(Setting.class);
         merged.putAll(fromFile(configFile, workingDir));
-        merged.putAll(fromEnv);
-        merged.putAll(fromFlags);
+        putAll(merged, fromEnv);
+        putAll(merged, fromFlags);
         return merged;
+    }
+
+    /** A later source's values win, except log.level: its logger levels add to the earlier ones. */
+    private static void putAll(Map<Setting, RawValue> merged, Map<Setting, RawValue> later) {
+        later.forEach((s, v) -> merged.merge(s, v, s == Setting.LOG_LEVEL ? LogLevels::combine : (a, b) -> b));
     }
 
     private static Map<Setting, RawValue> fromEnvironment(Map<String, String> env) {
@@ -44,6 +49,11 @@ public final class ConfigSources {
         env.forEach((name, text) -> {
             if (!name.startsWith(ENV_PREFIX)) {
                 return;
+            }
+            if (name.startsWith(Setting.LOG_LEVEL.envVar() + "_")) {
+                String list = Setting.LOG_LEVEL.envVar();
+                throw new ConfigException("unknown environment variable " + name + ": a logger's level goes into "
+                        + list + ", e.g. " + list + "=info,org.apache.catalina=debug");
             }
             Setting s = Setting.byEnvVar(name).orElseThrow(() -> new ConfigException(
                     "unknown environment variable " + name + ": unset it, or see --help for the settings"));
@@ -72,12 +82,21 @@ public final class ConfigSources {
             throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
         }
         Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
+        java.util.SortedMap<String, String> loggerLevels = new java.util.TreeMap<>();
         for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(Setting.LOG_LEVEL_PREFIX) && key.length() > Setting.LOG_LEVEL_PREFIX.length()) {
+                loggerLevels.put(key.substring(Setting.LOG_LEVEL_PREFIX.length()), props.getProperty(key).trim());
+                continue;
+            }
             Setting s = Setting.byKey(key)
                     .filter(k -> k != Setting.CONFIG)
                     .orElseThrow(() -> new ConfigException("unknown key '" + key + "' in " + file
                             + ": remove it, or see --help for the keys"));
             values.put(s, new RawValue(s, props.getProperty(key).trim(), file.getFileName().toString()));
+        }
+        if (!loggerLevels.isEmpty()) {
+            values.put(Setting.LOG_LEVEL, LogLevels.withLoggers(values.get(Setting.LOG_LEVEL), loggerLevels,
+                    file.getFileName().toString()));
         }
         return values;
     }

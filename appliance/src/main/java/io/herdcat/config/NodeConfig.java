@@ -45,7 +45,8 @@ public record NodeConfig(
         String user,
         boolean allowRoot,
         Long parentPid,
-        SharedResources shared) {
+        SharedResources shared,
+        Observability observability) {
 
     /** An address and port to listen on, and the setting that chose the port (for error messages). */
     public record Endpoint(InetAddress address, int port, Setting portSetting) {
@@ -237,7 +238,7 @@ public record NodeConfig(
                 p.text(Setting.USER),
                 p.bool(Setting.ALLOW_ROOT),
                 parentPid,
-                SharedResources.parse(p));
+                SharedResources.parse(p), Observability.parse(p));
     }
 
     private static ClusterSettings clusterSettings(SettingParser p, int offset, ClusterSecret secret) {

@@ -172,6 +172,19 @@ public enum Setting {
                     + "only the right to open the front's port when it is below 1024."),
     ALLOW_ROOT("allow.root", "BOOL", "false",
             "Let a node started as root without user run as root (every webapp then has root's rights)."),
+    LOG_LEVEL("log.level", "LEVEL[,LOGGER=LEVEL,...]", "info",
+            "Log level of the root logger (trace, debug, info, warn, error, off), then levels of single loggers, "
+                    + "e.g. warn,org.apache.catalina=debug; in the file also one key per logger: "
+                    + "log.level.org.apache.catalina=debug."),
+    LOG_FORMAT("log.format", "plain|json", "plain",
+            "plain: one line per event (ISO-8601 time with zone); json: one JSON object per line "
+                    + "(Logback's JsonEncoder) for log pipelines."),
+    FRONT_ACCESS_LOG("front.access.log", "FILE", null,
+            "While this node runs the front, append one line per request to FILE in Apache's combined format, "
+                    + "the front's own 400/413/503/504 answers included (off when not set)."),
+    HEALTH_DRAIN("health.drain", "BOOL", "false",
+            "GET /health answers 503 with the activation while this node is disabled or stopped, so an external "
+                    + "load balancer drains it too."),
     PARENT_PID("parent.pid", "PID", null, "Stop when process PID exits (used by the demo for its nodes).", true);
 
     private final String key;
@@ -223,6 +236,12 @@ public enum Setting {
     public boolean hidden() {
         return hidden;
     }
+
+    /**
+     * Keys that stand for a family of keys: {@code log.level.LOGGER} in the properties file sets one
+     * logger's level and is folded into {@code log.level}.
+     */
+    public static final String LOG_LEVEL_PREFIX = "log.level.";
 
     public static Optional<Setting> byKey(String key) {
         return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();

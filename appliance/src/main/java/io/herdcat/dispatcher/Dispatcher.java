@@ -14,9 +14,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.NetUtil;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -64,6 +66,7 @@ public final class Dispatcher implements AutoCloseable {
     private final WsTunnels tunnels;
     private final H2Counters http2 = new H2Counters();
     private volatile FrontResponseListener responses = (status, nanos) -> { };
+    private volatile FrontAccessLog accessLog = FrontAccessLog.OFF;
     private final ChannelGroup clients = new DefaultChannelGroup("front-clients", GlobalEventExecutor.INSTANCE);
     private final ListenSockets listenSockets;
     private Bootstrap backendBootstrap;
@@ -297,6 +300,21 @@ public final class Dispatcher implements AutoCloseable {
 
     void responded(int status, long nanos) {
         responses.responded(status, nanos);
+    }
+
+    /** Writes the front's access log from now on ({@link FrontAccessLog#OFF}: none). */
+    public void accessLog(FrontAccessLog log) {
+        this.accessLog = log;
+    }
+
+    /** One answered request to the access log, when there is one; {@code bytes}: response body bytes sent. */
+    void logAccess(ChannelHandlerContext client, java.net.InetAddress address, HttpRequest request, int status,
+                   long bytes) {
+        FrontAccessLog log = accessLog;
+        if (log.enabled()) {
+            log.log(address, request, client.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel,
+                    status, bytes);
+        }
     }
 
     void countFailover() {

@@ -40,6 +40,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
     private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ClusterView lastView;
     private FrontResponseListener responses = (status, nanos) -> { };
+    private FrontAccessLog accessLog;
     private final java.util.concurrent.ExecutorService handovers =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("front-handover", true));
     private Dispatcher dispatcher;
@@ -157,6 +158,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             return;
         }
         d.onResponse(responses);
+        d.accessLog(accessLog());
         try {
             d.start();
             dispatcher = d;
@@ -173,6 +175,14 @@ public final class FrontService implements ClusterListener, AutoCloseable {
                 lastError = error;
             }
         }
+    }
+
+    /** The front's access log, opened the first time this node runs the front and kept for the process' life. */
+    private FrontAccessLog accessLog() {
+        if (accessLog == null) {
+            accessLog = FrontAccessLog.open(config.observability().frontAccessLog());
+        }
+        return accessLog;
     }
 
     /** The dispatcher's options from the front.* settings. */
@@ -282,6 +292,9 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             }
             dispatcher = null;
             leaving = null;
+            if (accessLog != null) {
+                accessLog.close();
+            }
         }
         closeActions.forEach(Runnable::run);
     }

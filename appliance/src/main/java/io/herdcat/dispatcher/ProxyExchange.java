@@ -483,6 +483,7 @@ final class ProxyExchange {
         releaseSlot();
         worker.finished(body.sentBytes(), bytesOut);
         dispatcher.responded(responseStatus, System.nanoTime() - startNanos);
+        dispatcher.logAccess(client, clientAddress, clientRequest, responseStatus, bytesOut);
         backend.attr(BackendHandler.EXCHANGE).set(null);
         backend.config().setAutoRead(true);
         pool.release(backend, reuse && owedChunks == 0);
@@ -611,6 +612,7 @@ final class ProxyExchange {
         if (headersSent) {
             responseDone = true;
             releaseSlot();
+            dispatcher.logAccess(client, clientAddress, clientRequest, responseStatus, bytesOut);
             client.close();
         } else {
             respondError(status, message, true);
@@ -629,6 +631,7 @@ final class ProxyExchange {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        dispatcher.logAccess(client, clientAddress, clientRequest, status.code(), content.readableBytes());
         if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
         }

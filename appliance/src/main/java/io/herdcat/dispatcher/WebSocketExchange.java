@@ -197,6 +197,7 @@ final class WebSocketExchange {
         releaseSlot();
         reserved = false; // the relay holds the place now
         dispatcher.responded(answer.status().code(), System.nanoTime() - startNanos);
+        dispatcher.logAccess(client, clientAddress, clientRequest, answer.status().code(), 0);
         LOG.debug("WebSocket {} open to node {}", clientRequest.uri(), worker.route());
         relay.start();
     }
@@ -238,6 +239,7 @@ final class WebSocketExchange {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        dispatcher.logAccess(client, clientAddress, clientRequest, status.code(), content.readableBytes());
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
@@ -287,6 +289,7 @@ final class WebSocketExchange {
                 if (content instanceof LastHttpContent) {
                     end();
                     dispatcher.responded(answerStatus, System.nanoTime() - startNanos);
+                    dispatcher.logAccess(client, clientAddress, clientRequest, answerStatus, 0);
                     client.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
                 } else {
                     client.write(content);

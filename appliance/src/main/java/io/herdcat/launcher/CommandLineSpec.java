@@ -26,7 +26,7 @@ final class CommandLineSpec {
     static CommandLine build() {
         CommandSpec root = CommandSpec.create()
                 .name("herdcat")
-                .version("Herdcat " + Versions.herdcat() + " (Tomcat " + Versions.tomcat() + ")")
+                .version(Versions.lines())
                 .mixinStandardHelpOptions(true);
         root.usageMessage()
                 .description("Runs one Herdcat node: an embedded Tomcat serving the webapps folder, "

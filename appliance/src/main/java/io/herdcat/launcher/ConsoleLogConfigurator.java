@@ -11,12 +11,15 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
 /**
- * Logging for a node: one console line per event with the node's name (journald keeps it), set up in
- * code because parsing a logback.xml costs a third of a second at start. Give
+ * Logging for a node: one console line per event with its date, time and zone (ISO-8601) and the node's
+ * name (journald keeps it), set up in code because parsing a logback.xml costs a third of a second at
+ * start; {@link LogSetup} then applies the node's levels and format. Give
  * {@code -Dlogback.configurationFile=FILE} to use a file of your own instead.
  */
 public final class ConsoleLogConfigurator extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%property{herdcat.node}] %logger{24} - %msg%n";
+    static final String CONSOLE = "console";
+    /** ISO-8601 date and time with the zone's offset, as log pipelines and {@code date --iso-8601} write it. */
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%property{herdcat.node}] %logger{24} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -39,7 +42,7 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
-        console.setName("console");
+        console.setName(CONSOLE);
         console.setEncoder(encoder);
         console.start();
 

@@ -85,6 +85,7 @@ final class NodeLauncher {
         NodeConfig config = NodeConfig.from(ConfigSources.gather(flags, env, workingDir), HostName.get(), workingDir);
         PortCheck.requireFree(config.endpoints());
         routeLogging(config.name());
+        LogSetup.apply(config.name(), config.observability());
         NodePrivileges privileges = NodePrivileges.forNode(config);
         Logger log = LoggerFactory.getLogger(NodeLauncher.class);
         log.info("Starting node {} (Herdcat {}, Tomcat {}), webapps {}", config.name(), Versions.herdcat(),

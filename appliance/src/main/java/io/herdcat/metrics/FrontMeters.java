@@ -21,6 +21,9 @@ import java.util.function.ToDoubleFunction;
  * registered when it opens and removed at the first scrape after it closed (or moved to another node).
  */
 final class FrontMeters {
+    /** Busy and idle add up to the open connections: summing the series counts each connection once. */
+    private static final String CONNECTIONS_HELP = "AJP connections of the front to the node: busy (carrying a "
+            + "request) and idle (pooled); together the open ones";
     private final MeterRegistry registry;
     private final FrontService front;
     private final KeyedMeters<String> nodes;
@@ -118,20 +121,25 @@ final class FrontMeters {
                         NodeStats::requests),
                 counter("herdcat.front.errors", "Requests to the node that failed (connection, protocol, timeout)",
                         node, route, NodeStats::errors),
-                counter("herdcat.front.bytes.in", "Request body bytes the front sent to the node", node, route,
+                bytes("herdcat.front.request.body", "Request body bytes the front sent to the node", node, route,
                         NodeStats::bytesIn),
-                counter("herdcat.front.bytes.out", "Response body bytes the node sent back through the front",
+                bytes("herdcat.front.response.body", "Response body bytes the node sent back through the front",
                         node, route, NodeStats::bytesOut),
                 gauge("herdcat.front.in.flight", "Requests the front has at the node now", node, route,
                         NodeStats::inFlight),
                 gauge("herdcat.front.node.up", "1 while the front can use the node, 0 while it is in error",
                         node, route, n -> "ok".equals(n.state()) ? 1 : 0),
-                gauge("herdcat.front.connections", "AJP connections of the front to the node: open (all), idle (of them)",
-                        node.and("state", "open"), route, NodeStats::poolOpen),
-                gauge("herdcat.front.connections", "AJP connections of the front to the node: open (all), idle (of them)",
-                        node.and("state", "idle"), route, NodeStats::poolIdle),
+                gauge("herdcat.front.connections", CONNECTIONS_HELP, node.and("state", "busy"), route,
+                        n -> Math.max(0, n.poolOpen() - n.poolIdle())),
+                gauge("herdcat.front.connections", CONNECTIONS_HELP, node.and("state", "idle"), route,
+                        NodeStats::poolIdle),
                 gauge("herdcat.front.node.websockets", "WebSockets open through the front to the node", node, route,
                         NodeStats::webSockets));
+    }
+
+    private Meter bytes(String name, String help, Tags tags, String route, ToDoubleFunction<NodeStats> value) {
+        return FunctionCounter.builder(name, this, m -> m.node(route, value)).description(help).baseUnit("bytes")
+                .tags(tags).register(registry);
     }
 
     private Meter counter(String name, String help, Tags tags, String route, ToDoubleFunction<NodeStats> value) {

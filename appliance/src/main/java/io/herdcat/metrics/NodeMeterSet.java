@@ -7,7 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * Every meter of a node in one Prometheus registry: its Tomcat ({@link NodeMeters}), its view of the
+ * Every meter of a node in one Prometheus registry: its Tomcat ({@link NodeMeters}, its connectors'
+ * threads and connections in {@link ConnectorMeters}), its view of the
  * cluster ({@link ClusterMeters}), the HTTP front while this node runs it ({@link FrontMeters}) and
  * the JVM ({@link JvmMeters}).
  */
@@ -19,6 +20,7 @@ final class NodeMeterSet {
     NodeMeterSet(TomcatNode node, ClusterNode cluster, FrontService front) {
         JvmMeters.register(registry);
         this.node = new NodeMeters(registry, node);
+        ConnectorMeters.register(registry, node);
         ClusterMeters.register(registry, cluster);
         this.front = new FrontMeters(registry, front);
     }

@@ -250,6 +250,11 @@ public final class TomcatNode {
     }
 
     /** The ports actually bound (differs from the configured ones when those were 0). */
+    /** The HTTP and AJP connectors, once initialised (empty before). */
+    public synchronized List<Connector> connectors() {
+        return http == null ? List.of() : List.of(http, ajp);
+    }
+
     public int httpPort() {
         return http.getLocalPort();
     }

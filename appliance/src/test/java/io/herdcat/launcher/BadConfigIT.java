@@ -57,6 +57,13 @@ class BadConfigIT {
     }
 
     @Test
+    void badLogLevelOfOneLoggerNamesItsKey() throws Exception {
+        Files.writeString(dir.resolve("herdcat.properties"), "log.level.org.apache.catalina=loud\n");
+        String out = runExpectingExit2(Map.of());
+        assertTrue(out.contains("log.level.org.apache.catalina (herdcat.properties): 'loud' is not a log level"), out);
+    }
+
+    @Test
     void portOutOfRange() throws Exception {
         String out = runExpectingExit2(Map.of(), "--http-port", "70000");
         assertEquals("herdcat: http.port (flag --http-port): 70000 is out of range; use 0-65535", out);

@@ -49,7 +49,10 @@ class MetricsIT {
                     "herdcat_node_in_flight", "herdcat_node_sessions", "herdcat_node_session_creations_total",
                     "herdcat_node_response_bytes_total", "herdcat_node_ready", "herdcat_cluster_members",
                     "herdcat_replication_not_serializable_total", "jvm_memory_used_bytes", "jvm_threads_live_threads",
-                    "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds", "system_cpu_count")) {
+                    "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds", "system_cpus",
+                    "process_cpu_seconds_total", "tomcat_threads_busy_threads", "tomcat_threads_current_threads",
+                    "tomcat_threads_config_max_threads", "tomcat_connections_current_connections",
+                    "tomcat_connections_config_max_connections")) {
                 assertNotNull(before.family(family), family + " in " + before.familyNames());
             }
             assertEquals("histogram", before.family("herdcat_node_request_seconds").type());
@@ -98,7 +101,8 @@ class MetricsIT {
             PrometheusText frontBefore = scrape(a);
             PrometheusText nodeBBefore = scrape(b);
             for (String family : List.of("herdcat_front_requests_total", "herdcat_front_errors_total",
-                    "herdcat_front_in_flight", "herdcat_front_bytes_in_total", "herdcat_front_bytes_out_total",
+                    "herdcat_front_in_flight", "herdcat_front_request_body_bytes_total",
+                    "herdcat_front_response_body_bytes_total",
                     "herdcat_front_connections", "herdcat_front_failovers_total", "herdcat_front_node_up",
                     "herdcat_front_clients_cut_total",
                     "herdcat_front_responses_total", "herdcat_front_request_seconds")) {
@@ -122,10 +126,14 @@ class MetricsIT {
                         "b counts what the front sent it");
                 assertEquals(10.0, delta(frontBefore, front, "herdcat_front_responses_total", Map.of("status", "2xx")));
                 assertEquals(10.0, delta(frontBefore, front, "herdcat_front_request_seconds_count", Map.of("status", "2xx")));
-                assertTrue(delta(frontBefore, front, "herdcat_front_bytes_out_total", Map.of("node", "b")) > 0);
-                assertTrue(front.value("herdcat_front_connections", Map.of("node", "b", "state", "open")) >= 1);
+                assertTrue(delta(frontBefore, front, "herdcat_front_response_body_bytes_total", Map.of("node", "b")) > 0);
+                assertTrue(front.value("herdcat_front_connections", Map.of("node", "b", "state", "idle"))
+                        + front.value("herdcat_front_connections", Map.of("node", "b", "state", "busy")) >= 1);
                 assertEquals(0.0, front.sum("herdcat_front_errors_total"));
             });
+            // Prometheus' conventions, on a real scrape of a node that runs the front and has served traffic
+            Promtool.check(rawScrape(a));
+            Promtool.check(rawScrape(b));
 
             ProcessHandle.of(a.pid()).orElseThrow().destroyForcibly();
             await("b runs the front").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -164,9 +172,13 @@ class MetricsIT {
     }
 
     private static PrometheusText scrape(NodeProcess node) throws Exception {
+        return PrometheusText.parse(rawScrape(node));
+    }
+
+    private static String rawScrape(NodeProcess node) throws Exception {
         Http.Response r = Http.get(node.adminUrl("/metrics"));
         assertEquals(200, r.status(), r.body());
-        return PrometheusText.parse(r.body());
+        return r.body();
     }
 
     private static double delta(PrometheusText before, PrometheusText after, String sample, Map<String, String> labels) {
