@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Flame graphs of the three paths the performance work is about, under the benchmarks' own loads, with
+# async-profiler 4.2 (tools.profiler:async-profiler from Maven Central) attached to the running JVMs:
+#   front        two nodes, the front on node 1 (--dispatcher always), wrk -t2 -c32 GET /session-demo/hello
+#                through the front (bench/front.sh's throughput load); node 1 profiled: cpu, alloc, wall
+#   replication  two nodes, wrk -t2 -c16 session-writing requests to node a (bench/cluster.sh's cost load,
+#                bench/session-write.lua over 200 sessions); a (sender) and b (receiver) profiled: cpu, alloc, wall
+#   startup      one node from process start to its first served GET /session-demo/ (bench/startup.sh's
+#                measure, recommended flags, no archive): cpu and wall from the first instruction
+# Each JVM under load is warmed for WARMUP seconds (90) first (the compilers take about that long to
+# settle on two cores), then each event is recorded for PROFILE_SECONDS (20) while the load goes on.
+# Usage: bench/profile.sh   (SECTIONS="front replication startup"; writes docs/profiles/*.html, and the same
+#        profiles as collapsed stacks in bench/out/profiles/; about 9 minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+SECTIONS=${SECTIONS:-front replication startup}
+WARMUP=${WARMUP:-90}
+PROFILE_SECONDS=${PROFILE_SECONDS:-20}
+OUT_DIR=${OUT_DIR:-docs/profiles}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
+say() { echo "[profile.sh $(date +%T)] $*" >&2; }
+
+bench_prepare
+command -v wrk >/dev/null || { apt-get update -qq; apt-get install -y -qq wrk; }
+AP=bench/out/async-profiler
+if [ ! -f "$AP/linux-x64/libasyncProfiler.so" ]; then
+  mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory="$AP"
+  (cd "$AP" && unzip -q -o async-profiler-4.2.jar 'linux-x64/*')
+fi
+LIB=$(realpath "$AP/linux-x64/libasyncProfiler.so")
+mkdir -p "$OUT_DIR" bench/out/profiles   # the same profiles as text (collapsed stacks) for reading by script
+for port in 18100 18281 18282 18381 18382 18481 18482 18081 18082 19081 19082 18990; do
+  port_free "$port" || { echo "port $port is in use (a previous run still going?)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() { set +e; stop_all "${pids[@]}"; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$work/webapps"; cp "$WAR" "$work/webapps/"
+echo "bench-cluster-secret-0123456789" > "$work/cluster.secret"
+
+# profiler PID COMMAND: one async-profiler command to a running JVM (its options quoted, as jcmd wants them)
+profiler() { jcmd "$1" JVMTI.agent_load "$LIB" "\"$2\"" > /dev/null; }
+# record PID NAME: cpu, alloc and wall, one after the other, each PROFILE_SECONDS long, into OUT_DIR/NAME-EVENT.html
+record() {
+  local event
+  for event in cpu alloc wall; do
+    case $event in
+      cpu) profiler "$1" "start,event=cpu,interval=1ms" ;;
+      alloc) profiler "$1" "start,event=alloc" ;;
+      wall) profiler "$1" "start,event=wall,interval=5ms" ;;
+    esac
+    sleep "$PROFILE_SECONDS"
+    profiler "$1" "dump,collapsed,file=$(realpath bench/out)/profiles/$2-$event.collapsed"
+    profiler "$1" "stop,file=$(realpath "$OUT_DIR")/$2-$event.html,title=$2 $event"
+    say "$2-$event.html"
+  done
+}
+# node NAME HTTP AJP ADMIN [ARGS...]: a node in the background on the bench's cluster; pid in last_pid
+node() {
+  local name=$1 http=$2 ajp=$3 admin=$4; shift 4
+  # shellcheck disable=SC2086
+  java $NODE_FLAGS -jar "$JAR" --name "$name" --cluster profile-bench --discovery-dir "$work/discovery" \
+    --secret-file "$work/cluster.secret" --cluster-address 127.0.0.1 --ajp-secret bench-ajp-secret-0123456789 \
+    --webapps "$work/webapps" --work-dir "$work/work-$name" --http-port "$http" --ajp-port "$ajp" \
+    --admin-port "$admin" --tribes-port 0 --jgroups-port 0 --access-log false "$@" >> "$work/$name.log" 2>&1 &
+  last_pid=$!
+  pids+=("$last_pid")
+}
+
+if want front; then
+  say "front: two nodes, the front on node 1"
+  rm -rf "$work/discovery"
+  node node1 18281 18381 18481 --front-port 18100 --front-address 127.0.0.1 --dispatcher always \
+    --front-client-max-connections 0 --front-client-max-requests 0; n1=$last_pid
+  node node2 18282 18382 18482 --dispatcher never; n2=$last_pid
+  wait_url http://127.0.0.1:18281/session-demo/hello 12000; wait_url http://127.0.0.1:18282/session-demo/hello 12000
+  wait_url http://127.0.0.1:18100/session-demo/hello 12000
+  say "front: warming up $WARMUP s"
+  wrk -t2 -c32 -d"${WARMUP}s" http://127.0.0.1:18100/session-demo/hello > /dev/null
+  wrk -t2 -c32 -d"$((3 * PROFILE_SECONDS + 15))s" http://127.0.0.1:18100/session-demo/hello > "$work/front-wrk.txt" &
+  load=$!
+  sleep 2
+  record "$n1" front
+  wait "$load"
+  say "front: $(awk '/Requests\/sec/ {print $2}' "$work/front-wrk.txt") requests/s while profiled"
+  stop_all "$n1" "$n2"
+fi
+
+if want replication; then
+  say "replication: two nodes, session writes to a"
+  rm -rf "$work/discovery"
+  node a 18081 0 19081 --dispatcher never; a=$last_pid
+  node b 18082 0 19082 --dispatcher never; b=$last_pid
+  wait_url http://127.0.0.1:18081/session-demo/hello 12000; wait_url http://127.0.0.1:18082/session-demo/hello 12000
+  until [ "$(curl -s http://127.0.0.1:19081/status | grep -o '"members":\[[^]]*\]' | tr -cd ',' | wc -c)" = 1 ]; do
+    sleep 0.05
+  done
+  for i in $(seq 1 200); do
+    curl -s -D - -o /dev/null "http://127.0.0.1:18081/session-demo/session.json?name=k&value=$i" \
+      | sed -n 's/^Set-Cookie: JSESSIONID=\([^;]*\).*/\1/p'
+  done > "$work/ids.txt"
+  say "replication: warming up $WARMUP s"
+  wrk -t2 -c16 -d"${WARMUP}s" -s bench/session-write.lua http://127.0.0.1:18081 -- "$work/ids.txt" > /dev/null
+  wrk -t2 -c16 -d"$((6 * PROFILE_SECONDS + 15))s" -s bench/session-write.lua http://127.0.0.1:18081 -- "$work/ids.txt" \
+    > "$work/replication-wrk.txt" &
+  load=$!
+  sleep 2
+  record "$a" replication-sender
+  record "$b" replication-receiver
+  wait "$load"
+  say "replication: $(awk '/Requests\/sec/ {print $2}' "$work/replication-wrk.txt") requests/s while profiled"
+  stop_all "$a" "$b"
+fi
+
+if want startup; then
+  for event in cpu wall; do
+    say "startup: $event"
+    rm -rf "$work/discovery" "$work/work-s"
+    interval=2ms
+    start=$(date +%s%N)
+    # shellcheck disable=SC2086
+    java $NODE_FLAGS "-agentpath:$LIB=start,event=$event,interval=$interval" -jar "$JAR" --name s \
+      --cluster profile-bench --discovery-dir "$work/discovery" --secret-file "$work/cluster.secret" \
+      --cluster-address 127.0.0.1 --webapps "$work/webapps" --work-dir "$work/work-s" --http-port 18990 \
+      --ajp-port 0 --admin-port 0 --tribes-port 0 --jgroups-port 0 --access-log false --dispatcher never \
+      >> "$work/s.log" 2>&1 &
+    s=$!; pids+=("$s")
+    until curl -sf -o /dev/null http://127.0.0.1:18990/session-demo/; do sleep 0.01; done
+    served=$(( ($(date +%s%N) - start) / 1000000 ))
+    profiler "$s" "dump,collapsed,file=$(realpath bench/out)/profiles/startup-$event.collapsed"
+    profiler "$s" "stop,file=$(realpath "$OUT_DIR")/startup-$event.html,title=startup $event (first response at $served ms)"
+    say "startup-$event.html (first response at $served ms)"
+    stop_all "$s"
+  done
+fi
+say "flame graphs in $OUT_DIR"
