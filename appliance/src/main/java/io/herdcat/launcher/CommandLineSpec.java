@@ -26,7 +26,7 @@ final class CommandLineSpec {
     static CommandLine build() {
         CommandSpec root = CommandSpec.create()
                 .name("herdcat")
-                .version(Versions.lines())
+                .versionProvider(Versions::lines) // asked only by --version: reading them loads Tomcat's and JGroups' classes
                 .mixinStandardHelpOptions(true);
         root.usageMessage()
                 .description("Runs one Herdcat node: an embedded Tomcat serving the webapps folder, "

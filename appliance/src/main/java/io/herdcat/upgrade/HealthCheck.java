@@ -20,13 +20,21 @@ final class HealthCheck {
     private final String host;
     private final IntSupplier port;
     private final Duration within;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Made at the first check, not at start: building an HTTP client sets up the JDK's TLS (about 0.3 s). */
+    private HttpClient client;
 
     HealthCheck(String host, IntSupplier port, Duration within) {
         this.host = host;
         this.port = port;
         this.within = within;
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return client;
     }
 
     /** The path checked: the context path, then {@code healthPath} below it. */
@@ -44,7 +52,7 @@ final class HealthCheck {
         String last;
         do {
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET()
+                HttpResponse<Void> r = client().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET()
                         .build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() >= 200 && r.statusCode() < 400) {
                     return null;
