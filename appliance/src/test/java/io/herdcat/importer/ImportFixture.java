@@ -41,6 +41,11 @@ final class ImportFixture {
     }
 
     /** The node's file as key/value pairs, as java.util.Properties reads it. */
+    /** Whether the import listed something containing {@code text} among what it did not import. */
+    static boolean listed(ConfigImport.Result r, String text) {
+        return r.notImported().stream().anyMatch(l -> l.contains(text));
+    }
+
     static Properties props(ConfigImport.Result r, String node) throws IOException {
         String text = r.files().get(node + ".properties");
         assertTrue(text != null, "no file for node " + node + " in " + r.files().keySet());

@@ -28,10 +28,6 @@ class SampleConfigurationsTest {
         fx = new ImportFixture(dir);
     }
 
-    private static boolean listed(ConfigImport.Result r, String text) {
-        return r.notImported().stream().anyMatch(l -> l.contains(text));
-    }
-
     @Test
     void benchFrontWorkersWithAStockTomcat11ClusterServerXml() throws IOException {
         ConfigImport.Result r = ConfigImport.run(fx.resource("bench-front-workers.properties"), null,
@@ -51,13 +47,13 @@ class SampleConfigurationsTest {
         NodeConfig node2 = fx.load(r, "node2");
         assertEquals(18382, node2.ajp().port());
         assertEquals(4000, node2.cluster().tribesPort());
-        assertTrue(listed(r, "status worker status"));
-        assertTrue(listed(r, "Cluster channelSendOptions=8"));
-        assertTrue(listed(r, "Valve ReplicationValve"));
-        assertTrue(listed(r, "Host localhost appBase=webapps"));
-        assertTrue(listed(r, "<Listener VersionLoggerListener>"));
-        assertTrue(listed(r, "<GlobalNamingResources"));
-        assertTrue(listed(r, "Server port=8005"));
+        assertTrue(ImportFixture.listed(r, "status worker status"));
+        assertTrue(ImportFixture.listed(r, "Cluster channelSendOptions=8"));
+        assertTrue(ImportFixture.listed(r, "Valve ReplicationValve"));
+        assertTrue(ImportFixture.listed(r, "Host localhost appBase=webapps"));
+        assertTrue(ImportFixture.listed(r, "<Listener VersionLoggerListener>"));
+        assertTrue(ImportFixture.listed(r, "<GlobalNamingResources"));
+        assertTrue(ImportFixture.listed(r, "Server port=8005"));
     }
 
     @Test
@@ -73,9 +69,9 @@ class SampleConfigurationsTest {
         assertEquals(17581, t1.cluster().tribesPort());
         assertEquals(Activation.DISABLED, fx.load(r, "tomcat2").activation());
         assertEquals(17572, fx.load(r, "tomcat2").ajp().port());
-        assertTrue(listed(r, "Cluster channelSendOptions=6"));
-        assertTrue(listed(r, "several members on one host"));
-        assertTrue(listed(r, "<LocalMember>"));
+        assertTrue(ImportFixture.listed(r, "Cluster channelSendOptions=6"));
+        assertTrue(ImportFixture.listed(r, "several members on one host"));
+        assertTrue(ImportFixture.listed(r, "<LocalMember>"));
     }
 
     @Test
@@ -91,11 +87,11 @@ class SampleConfigurationsTest {
         assertEquals(Duration.ZERO, node1.frontSettings().pingAfter());
         assertEquals(Duration.ofSeconds(300), node1.frontSettings().replyTimeout());
         assertEquals(8209, fx.load(r, "node2").ajp().port());
-        assertTrue(listed(r, "worker.balancer.max_reply_timeouts=10"));
-        assertTrue(listed(r, "node2: mod_jk-workers.properties:165: worker.node2.recovery_options=3"),
+        assertTrue(ImportFixture.listed(r, "worker.balancer.max_reply_timeouts=10"));
+        assertTrue(ImportFixture.listed(r, "node2: mod_jk-workers.properties:165: worker.node2.recovery_options=3"),
                 r.notImported().toString());
-        assertTrue(listed(r, "status worker jk-manager"));
-        assertTrue(listed(r, "mount !/examples/*.jpg=balancer"));
+        assertTrue(ImportFixture.listed(r, "status worker jk-manager"));
+        assertTrue(ImportFixture.listed(r, "mount !/examples/*.jpg=balancer"));
     }
 
     @Test
@@ -107,9 +103,9 @@ class SampleConfigurationsTest {
         assertEquals(8009, node.ajp().port());
         assertEquals(1, node.weight());
         assertTrue(ImportFixture.props(r, "ajp13_worker").containsKey("weight"), "lbfactor is imported");
-        assertTrue(listed(r, "debian-workers.properties:80: worker ajp13_worker -- mounted on its own"),
+        assertTrue(ImportFixture.listed(r, "debian-workers.properties:80: worker ajp13_worker -- mounted on its own"),
                 r.notImported().toString());
-        assertTrue(listed(r, "debian-workers.properties:118: worker loadbalancer -- not in worker.list"));
-        assertTrue(listed(r, "debian-workers.properties:66: ps -- not a worker attribute"));
+        assertTrue(ImportFixture.listed(r, "debian-workers.properties:118: worker loadbalancer -- not in worker.list"));
+        assertTrue(ImportFixture.listed(r, "debian-workers.properties:66: ps -- not a worker attribute"));
     }
 }

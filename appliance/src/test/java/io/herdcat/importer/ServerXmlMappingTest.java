@@ -42,10 +42,6 @@ class ServerXmlMappingTest {
         return r;
     }
 
-    private static boolean listed(ConfigImport.Result r, String text) {
-        return r.notImported().stream().anyMatch(l -> l.contains(text));
-    }
-
     @Test
     void connectorsGoToTheNodeOfTheJvmRoute() throws IOException {
         ConfigImport.Result r = run(" jvmRoute=\"n2\"", """
@@ -66,8 +62,8 @@ class ServerXmlMappingTest {
         NodeConfig n1 = fx.load(r, "n1");
         assertEquals(8009, n1.ajp().port());
         assertEquals(8080, n1.http().port());
-        assertTrue(listed(r, "HTTP Connector redirectPort=8443"));
-        assertTrue(listed(r, "HTTP Connector keystorePass=(hidden)"));
+        assertTrue(ImportFixture.listed(r, "HTTP Connector redirectPort=8443"));
+        assertTrue(ImportFixture.listed(r, "HTTP Connector keystorePass=(hidden)"));
         assertTrue(r.files().values().stream().noneMatch(t -> t.contains("hunter2")), "passwords stay out");
         assertTrue(r.notImported().stream().noneMatch(t -> t.contains("hunter2")), "passwords stay out");
     }
@@ -78,7 +74,7 @@ class ServerXmlMappingTest {
                 + "    <Connector port=\"8443\" SSLEnabled=\"true\" protocol=\"HTTP/1.1\"/>", "");
         assertEquals(8282, fx.load(r, "n1").http().port());
         assertEquals(8282, fx.load(r, "n2").http().port());
-        assertTrue(listed(r, "TLS Connector port=8443 -- TLS is served by the front"));
+        assertTrue(ImportFixture.listed(r, "TLS Connector port=8443 -- TLS is served by the front"));
     }
 
     @Test
@@ -112,10 +108,10 @@ class ServerXmlMappingTest {
             assertEquals(Duration.ofSeconds(3), c.cluster().silenceTimeout());
             assertTrue(c.deployCluster());
         }
-        assertTrue(listed(r, "Cluster channelSendOptions=8 -- a node always replicates synchronously"));
-        assertTrue(listed(r, "Manager mapSendOptions=6"));
-        assertTrue(listed(r, "multicast membership 228.0.0.4:45564"));
-        assertTrue(listed(r, "Interceptor EncryptInterceptor -- set secret.file"));
+        assertTrue(ImportFixture.listed(r, "Cluster channelSendOptions=8 -- a node always replicates synchronously"));
+        assertTrue(ImportFixture.listed(r, "Manager mapSendOptions=6"));
+        assertTrue(ImportFixture.listed(r, "multicast membership 228.0.0.4:45564"));
+        assertTrue(ImportFixture.listed(r, "Interceptor EncryptInterceptor -- set secret.file"));
     }
 
     @Test

@@ -43,10 +43,6 @@ class WorkersMappingTest {
         return r;
     }
 
-    private static boolean listed(ConfigImport.Result r, String text) {
-        return r.notImported().stream().anyMatch(l -> l.contains(text));
-    }
-
     @Test
     void lbMembersBecomeNodesNamedByRouteWithTheirAjpPort() throws IOException {
         ConfigImport.Result r = run(TWO + "worker.b.route=bee\n");
@@ -67,7 +63,7 @@ class WorkersMappingTest {
         assertEquals(List.of(new NodeConfig.StaticNode("a", "10.0.0.5", 8109),
                 new NodeConfig.StaticNode("b", "localhost", 8209)), front.frontSettings().staticNodes());
         assertEquals("abc123", front.ajpSecret().value());
-        assertTrue(listed(r, "b weight=3"), r.notImported().toString());
+        assertTrue(ImportFixture.listed(r, "b weight=3"), r.notImported().toString());
     }
 
     @Test
@@ -106,11 +102,11 @@ class WorkersMappingTest {
     void stickySessionForceMapsAndStickySessionOffIsListed() throws IOException {
         ConfigImport.Result r = run(TWO + "worker.lb.sticky_session_force=True\n");
         assertTrue(fx.load(r, "a").frontSettings().stickyForce());
-        assertFalse(listed(r, "sticky_session"));
+        assertFalse(ImportFixture.listed(r, "sticky_session"));
 
         r = run(TWO + "worker.lb.sticky_session=false\n");
         assertFalse(fx.load(r, "a").frontSettings().stickyForce());
-        assertTrue(listed(r, "worker.lb.sticky_session=false -- the front always sends a session's requests"));
+        assertTrue(ImportFixture.listed(r, "worker.lb.sticky_session=false -- the front always sends a session's requests"));
     }
 
     @Test
@@ -147,7 +143,7 @@ class WorkersMappingTest {
 
         r = run(TWO + "worker.a.connection_pool_timeout=0\n");
         assertEquals(Duration.ofSeconds(60), fx.load(r, "a").frontSettings().poolIdleTimeout());
-        assertTrue(listed(r, "worker.a.connection_pool_timeout=0 -- idle connections are never closed"));
+        assertTrue(ImportFixture.listed(r, "worker.a.connection_pool_timeout=0 -- idle connections are never closed"));
     }
 
     @Test
@@ -155,9 +151,9 @@ class WorkersMappingTest {
         ConfigImport.Result r = run(TWO + "worker.a.ping_mode=CP\nworker.a.ping_timeout=2000\n"
                 + "worker.b.ping_mode=I\n");
         assertEquals(Duration.ZERO, fx.load(r, "a").frontSettings().pingAfter());
-        assertTrue(listed(r, "worker.a.ping_timeout=2000 -- the CPing wait is not tunable"));
+        assertTrue(ImportFixture.listed(r, "worker.a.ping_timeout=2000 -- the CPing wait is not tunable"));
         assertEquals(Duration.ofSeconds(5), fx.load(r, "b").frontSettings().pingAfter());
-        assertTrue(listed(r, "worker.b.ping_mode=I -- the front does not CPing idle connections"));
+        assertTrue(ImportFixture.listed(r, "worker.b.ping_mode=I -- the front does not CPing idle connections"));
         assertThrows(ConfigException.class, () -> fx.importWorkers(TWO + "worker.a.ping_mode=X\n"));
     }
 
@@ -194,9 +190,9 @@ class WorkersMappingTest {
         assertEquals(8109, fx.load(r, "a").ajp().port());
         assertEquals(8209, fx.load(r, "b").ajp().port());
         assertEquals(4, fx.load(r, "b").weight());
-        assertTrue(listed(r, "a: workers.properties:5: worker.a.socket_keepalive=true"), r.notImported().toString());
-        assertTrue(listed(r, "workers.properties:1: base -- not a worker attribute"));
-        assertFalse(listed(r, "worker tpl"), "a template is used, not unused");
+        assertTrue(ImportFixture.listed(r, "a: workers.properties:5: worker.a.socket_keepalive=true"), r.notImported().toString());
+        assertTrue(ImportFixture.listed(r, "workers.properties:1: base -- not a worker attribute"));
+        assertFalse(ImportFixture.listed(r, "worker tpl"), "a template is used, not unused");
     }
 
     @Test
@@ -204,12 +200,12 @@ class WorkersMappingTest {
         ConfigImport.Result r = run(TWO.replace("worker.list=lb", "worker.list=lb,jk\nworker.list=solo")
                 + "worker.jk.type=status\nworker.solo.port=8309\nworker.spare.port=8409\nworker.maintain=30\n"
                 + "worker.lb.retries=3\n");
-        assertTrue(listed(r, "workers.properties:1: status worker jk -- use 'herdcat status'"), r.notImported().toString());
-        assertTrue(listed(r, "solo: workers.properties:2: worker solo -- mounted on its own"));
+        assertTrue(ImportFixture.listed(r, "workers.properties:1: status worker jk -- use 'herdcat status'"), r.notImported().toString());
+        assertTrue(ImportFixture.listed(r, "solo: workers.properties:2: worker solo -- mounted on its own"));
         assertEquals(8309, fx.load(r, "solo").ajp().port());
-        assertTrue(listed(r, "worker spare -- not in worker.list"));
-        assertTrue(listed(r, "worker.maintain -- the front watches nodes"));
-        assertTrue(listed(r, "worker.lb.retries=3 -- the front retries"));
+        assertTrue(ImportFixture.listed(r, "worker spare -- not in worker.list"));
+        assertTrue(ImportFixture.listed(r, "worker.maintain -- the front watches nodes"));
+        assertTrue(ImportFixture.listed(r, "worker.lb.retries=3 -- the front retries"));
         String a = r.files().get("a.properties");
         assertTrue(a.contains("# Not imported") && a.contains("worker.lb.retries=3"), a);
     }
@@ -226,17 +222,17 @@ class WorkersMappingTest {
                 """);
         ConfigImport.Result r = ConfigImport.run(workers, map, null, false);
         fx.loadsAll(r);
-        assertFalse(listed(r, "/app/*=lb --"));
-        assertFalse(listed(r, "/shop/*"));
-        assertTrue(listed(r, "uriworkermap.properties:2: mount !/app/*.png=lb -- the front forwards every path"));
-        assertTrue(listed(r, "uriworkermap.properties:3: mount -/old/*=lb -- disabled"));
-        assertTrue(listed(r, "uriworkermap.properties:4: mount /jkstatus=jkstatus -- its worker is not a node"));
+        assertFalse(ImportFixture.listed(r, "/app/*=lb --"));
+        assertFalse(ImportFixture.listed(r, "/shop/*"));
+        assertTrue(ImportFixture.listed(r, "uriworkermap.properties:2: mount !/app/*.png=lb -- the front forwards every path"));
+        assertTrue(ImportFixture.listed(r, "uriworkermap.properties:3: mount -/old/*=lb -- disabled"));
+        assertTrue(ImportFixture.listed(r, "uriworkermap.properties:4: mount /jkstatus=jkstatus -- its worker is not a node"));
     }
 
     @Test
     void everyListedItemIsInEveryFileAndOnTheList() throws IOException {
         ConfigImport.Result r = run(TWO + "worker.a.socket_timeout=10\n");
-        assertTrue(listed(r, "a: workers.properties:7: worker.a.socket_timeout=10 -- no per-socket timeout"));
+        assertTrue(ImportFixture.listed(r, "a: workers.properties:7: worker.a.socket_timeout=10 -- no per-socket timeout"));
         Properties b = ImportFixture.props(r, "b");
         assertFalse(b.toString().contains("socket_timeout"));
         assertFalse(r.files().get("b.properties").contains("socket_timeout"), "a's attribute is a's alone");
