@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 
 /**
  * One browser tab driven over the Chrome DevTools Protocol: commands go out as JSON over the tab's
@@ -81,12 +83,20 @@ public final class DevToolsPage implements AutoCloseable {
         return ((Map<?, ?>) r.get("result")).get("value");
     }
 
-    /** Loads a URL in the tab. */
+    /**
+     * Loads a URL in the tab and returns once the new document has been parsed. DevTools answers
+     * {@code Page.navigate} when the navigation starts, so until then scripts would still run in the
+     * old document (or fail while it is being replaced).
+     */
     public void navigate(String url) throws IOException, InterruptedException {
         Map<String, Object> r = call("Page.navigate", Map.of("url", url));
         if (r.get("errorText") != null) {
             throw new IOException("cannot load " + url + ": " + r.get("errorText"));
         }
+        String loaded = "location.href === " + JsonWriter.write(url) + " && document.readyState !== 'loading'";
+        Awaitility.await("the tab shows " + url).atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> Boolean.TRUE.equals(evaluate(loaded)));
     }
 
     /** Makes the viewport {@code width} x {@code height} CSS pixels. */
