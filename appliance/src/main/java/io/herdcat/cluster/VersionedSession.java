@@ -40,15 +40,10 @@ final class VersionedSession extends DeltaSession {
         }
     }
 
-    /** The change made since the last call, with the version it advances to; null when nothing changed. */
-    Change takeChange(String node) throws IOException {
-        return takeChange(node, change -> change);
-    }
-
     /**
-     * Takes the change made since the last call and hands it to {@code queue} before another change
-     * of this session can be taken, so that changes are queued in the order they were made; returns
-     * what {@code queue} returns, or null when nothing changed.
+     * Takes the change made since the last call, with the version it advances to, and hands it to
+     * {@code queue} before another change of this session can be taken, so that changes are queued in
+     * the order they were made; returns what {@code queue} returns, or null when nothing changed.
      */
     <T> T takeChange(String node, Function<Change, T> queue) throws IOException {
         diffLock.lock();
