@@ -2,7 +2,8 @@
 # Session replication, side by side: Herdcat's two-node cluster against two stock Tomcat 11 nodes
 # with the stock DeltaManager cluster (asynchronous, channelSendOptions=8, static membership).
 #   1. durability: acknowledged session writes lost on kill -9 of the node that served them
-#   2. replication cost: session-writing throughput with a replicating peer ÷ the same node alone
+#   2. replication cost: session-writing throughput with a replicating peer ÷ the same node alone, for
+#      Herdcat and for stock Tomcat both asynchronous (8) and synchronous acknowledged (6)
 #   3. failure detection and merge: crash (kill -9) and freeze (SIGSTOP) detection, merge after SIGCONT
 # Usage: bench/cluster.sh   (RUNS=3 durability runs, DETECT_RUNS=5; results in bench/out/cluster.md)
 #        SECTIONS="cost" bench/cluster.sh   runs only some of: durability cost detect
@@ -39,11 +40,12 @@ wait_members() {  # wait_members N COUNT: until node N's view has COUNT members
   echo "node $1 never saw $2 members" >&2; return 1
 }
 
-# tomcat_node N: stock Tomcat with the default DeltaManager cluster, HTTP 1818N, Tribes 1400N.
+# tomcat_node N [CLUSTER_ATTRS]: stock Tomcat with the default DeltaManager cluster, HTTP 1818N,
+# Tribes 1400N; CLUSTER_ATTRS e.g. ' channelSendOptions="6"'.
 tomcat_node() {
   local d="$work/tomcat$1" other=$(( 3 - $1 ))
   unpack_tomcat "$d"
-  tomcat_cluster_xml "$1" "server$1" "1400$1" "" false \
+  tomcat_cluster_xml "$1" "server$1" "1400$1" "${2:-}" false \
     "    <Connector port=\"1818$1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>" \
     "$(static_member "1400$other" "$other")" > "$d/conf/server.xml"
   JAVA_OPTS="$NODE_FLAGS" "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
@@ -89,27 +91,51 @@ fi
 if want cost; then
 echo "## Replication cost: session-writing requests, wrk -t2 -c16 -d${WRK_SECONDS}s, 200 existing sessions"
 echo
+rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+lat() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
+batching=""
+# cost_rows SYSTEM PORT1 A B: 200 sessions on node 1 (HTTP PORT1), a warm-up, a run with node 2 (pid B)
+# replicating, node 2 stopped, a run of node 1 alone; node 1 (pid A) stopped; table rows and the ratio.
+cost_rows() {
+  local base="http://127.0.0.1:$2" with alone
+  for i in $(seq 1 200); do
+    curl -s -D - -o /dev/null "$base/session-demo/session.json?name=k&value=$i" \
+      | sed -n 's/^Set-Cookie: JSESSIONID=\([^;]*\).*/\1/p'
+  done > "$work/ids.txt"
+  run_wrk() { wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s bench/session-write.lua "$base" -- "$work/ids.txt"; }
+  run_wrk > /dev/null   # warm-up
+  with=$(run_wrk)
+  if [ "$1" = herdcat ]; then   # changes replicated and the messages that carried them (warm-up and run)
+    batching=$(curl -s http://127.0.0.1:19081/status | grep -o '"changesReplicated":[0-9]*,"changeMessages":[0-9]*' || true)
+  fi
+  stop_pid "$4"
+  if [ "$1" = herdcat ]; then
+    wait_members 1 1
+  else
+    for _ in $(seq 1 300); do grep -q "member disappeared" "$work/tomcat1.log" && break; sleep 0.1; done
+  fi
+  alone=$(run_wrk)
+  stop_pid "$3"
+  echo "| $1 | with node 2 replicating | $(rps "$with") | $(lat "$with" 50%) | $(lat "$with" 99%) | $(printf '%.2f' "$(echo "$(rps "$with") / $(rps "$alone")" | bc -l)") |"
+  echo "| $1 | the same node alone | $(rps "$alone") | $(lat "$alone" 50%) | $(lat "$alone" 99%) | |"
+}
+echo "| system | run | requests/s | p50 | p99 | ratio (replicating ÷ alone) |"
+echo "|---|---|---|---|---|---|"
 rm -rf "$work/discovery"
 a=$(herdcat_node a 1); b=$(herdcat_node b 2); pids+=("$a" "$b")
 wait_url "http://127.0.0.1:18081/session-demo/hello"; wait_url "http://127.0.0.1:18082/session-demo/hello"
 wait_members 1 2
-for i in $(seq 1 200); do
-  curl -s -D - -o /dev/null "http://127.0.0.1:18081/session-demo/session.json?name=k&value=$i" \
-    | sed -n 's/^Set-Cookie: JSESSIONID=\([^;]*\).*/\1/p'
-done > "$work/ids.txt"
-run_wrk() { wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s bench/session-write.lua http://127.0.0.1:18081 -- "$work/ids.txt"; }
-run_wrk > /dev/null   # warm-up
-with=$(run_wrk)
-stop_pid "$b"; wait_members 1 1
-alone=$(run_wrk)
-stop_pid "$a"
-rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
-lat() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
-echo "| run | requests/s | p50 | p99 |"
-echo "|---|---|---|---|"
-echo "| two nodes, synchronous replication | $(rps "$with") | $(lat "$with" 50%) | $(lat "$with" 99%) |"
-echo "| the same node alone (nothing to replicate to) | $(rps "$alone") | $(lat "$alone" 50%) | $(lat "$alone" 99%) |"
-printf '\nratio (replicating ÷ alone): %.2f\n\n' "$(echo "$(rps "$with") / $(rps "$alone")" | bc -l)"
+cost_rows herdcat 18081 "$a" "$b"
+for opts in 6 8; do
+  a=$(tomcat_node 1 " channelSendOptions=\"$opts\""); b=$(tomcat_node 2 " channelSendOptions=\"$opts\""); pids+=("$a" "$b")
+  wait_url "http://127.0.0.1:18181/session-demo/hello"; wait_url "http://127.0.0.1:18182/session-demo/hello"
+  for _ in $(seq 1 600); do grep -q "Replication member added" "$work/tomcat1.log" && break; sleep 0.1; done
+  cost_rows "tomcat, channelSendOptions=$opts" 18181 "$a" "$b"
+done
+echo
+echo "Herdcat: synchronous, acknowledged after the member applied the change${batching:+ (node 1: $batching)}."
+echo "Stock channelSendOptions=6: synchronous, acknowledged after the member applied it; 8: asynchronous."
+echo
 fi
 
 if want detect; then

@@ -39,6 +39,8 @@ final class ClusterJson {
         replication.put("sessionConflicts", cluster.counters().sessionConflicts());
         replication.put("staleSessionCopies", cluster.counters().staleSessionCopies());
         replication.put("droppedMessages", cluster.counters().droppedMessages());
+        replication.put("changesReplicated", cluster.counters().changesReplicated());
+        replication.put("changeMessages", cluster.counters().changeMessages());
         doc.put("replication", replication);
         doc.put("rejectedMessages", cluster.rejectedMessages().snapshot());
         return doc;

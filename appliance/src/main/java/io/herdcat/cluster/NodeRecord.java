@@ -43,11 +43,12 @@ public record NodeRecord(
 
     /**
      * The session replication messages of this build: Tomcat's delta requests with Herdcat's session
-     * versions ({@link VersionedDelta}), sealed and replay-guarded. Raised only when a node of this
-     * build could not read what an older one sends, or the other way round; a new Herdcat release that
-     * keeps the format keeps exchanging sessions with the old one, which is what a rolling restart needs.
+     * versions ({@link VersionedDelta}), several requests' changes to a message ({@link DeltaBatch},
+     * from format 2 on), sealed and replay-guarded. Raised only when a node of this build could not
+     * read what an older one sends, or the other way round; a new Herdcat release that keeps the format
+     * keeps exchanging sessions with the old one, which is what a rolling restart needs.
      */
-    public static final int REPLICATION_FORMAT = 1;
+    public static final int REPLICATION_FORMAT = 2;
     /** What a record without the field (from a node built before it existed) speaks. */
     static final int FIRST_REPLICATION_FORMAT = 1;
 

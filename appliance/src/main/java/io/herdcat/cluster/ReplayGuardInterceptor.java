@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ReplayWindow}); anything else is counted and logged (at most once per ten seconds). A
  * message refused as not from a member gets a negative acknowledgement, so a synchronous send to
  * this node fails instead of passing for delivered; a repeated one is acknowledged, as its first copy
- * was.
+ * was. A message refused further up (answered with a negative acknowledgement) is not remembered, so
+ * the sender's retry is refused or taken on its own merits instead of passing for a repeat.
  */
 final class ReplayGuardInterceptor extends ChannelInterceptorBase {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayGuardInterceptor.class);
@@ -117,7 +118,13 @@ final class ReplayGuardInterceptor extends ChannelInterceptorBase {
         byte[] body = Arrays.copyOfRange(in.array(), in.position(), buffer.getLength());
         buffer.clear();
         buffer.append(body, 0, body.length);
-        super.messageReceived(msg);
+        try {
+            super.messageReceived(msg);
+        } catch (RuntimeException e) {
+            // refused above (negative acknowledgement): the sender's retry is not a replay of a message taken
+            window.forget(seq);
+            throw e;
+        }
     }
 
     private boolean isMember(byte[] sender) {

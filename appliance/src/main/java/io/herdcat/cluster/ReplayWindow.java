@@ -45,6 +45,16 @@ final class ReplayWindow {
         return true;
     }
 
+    /**
+     * Forgets that {@code sequence} was seen, so that its next copy is accepted: for a message that was
+     * accepted here but then refused further up, whose sender will send it again.
+     */
+    synchronized void forget(long sequence) {
+        if (sequence > 0 && sequence <= highest && highest - sequence < size) {
+            seen.clear(bit(sequence));
+        }
+    }
+
     private int bit(long sequence) {
         return (int) (sequence % size);
     }

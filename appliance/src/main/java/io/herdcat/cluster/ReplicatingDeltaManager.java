@@ -115,15 +115,23 @@ final class ReplicatingDeltaManager extends DeltaManager {
         }
     }
 
+    /**
+     * A changed session's change is queued for group commit ({@link GroupCommit}) and the valve gets
+     * a {@link QueuedChange} to wait on; without a {@link ReplicatingCluster} it is sent on its own.
+     */
     @Override
     public ClusterMessage requestCompleted(String sessionId, boolean expires) {
         try {
             if (findSession(sessionId) instanceof VersionedSession session) {
-                VersionedSession.Change change = session.takeChange(nodeName);
-                if (change != null) {
-                    long now = System.currentTimeMillis();
-                    SessionMessage msg = new SessionMessageImpl(getName(), SessionMessage.EVT_SESSION_DELTA,
-                            VersionedDelta.encode(change), sessionId, sessionId + "-" + now);
+                long now = System.currentTimeMillis();
+                ClusterMessage msg = getCluster() instanceof ReplicatingCluster cluster
+                        ? session.takeChange(nodeName, change -> new QueuedChange(sessionId, now,
+                                cluster.groupCommit().enqueue(new DeltaBatch.Change(getName(), sessionId,
+                                        VersionedDelta.encode(change)))))
+                        : session.takeChange(nodeName, change -> new SessionMessageImpl(getName(),
+                                SessionMessage.EVT_SESSION_DELTA, VersionedDelta.encode(change), sessionId,
+                                sessionId + "-" + now));
+                if (msg != null) {
                     if (!expires) {
                         session.setPrimarySession(true);
                     }

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What session replication counts for /status and metrics: attributes refused as not serializable,
  * failed sends, sessions changed on both sides of a partition, copies older than this node's,
- * replication messages dropped as replayed or from a non-member.
+ * replication messages dropped as replayed or from a non-member, session changes replicated and the
+ * messages that carried them (several concurrent requests' changes share one message).
  */
 public final class ReplicationCounters {
     private final LongAdder notSerializable = new LongAdder();
@@ -13,6 +14,8 @@ public final class ReplicationCounters {
     private final LongAdder conflicts = new LongAdder();
     private final LongAdder staleCopies = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder changes = new LongAdder();
+    private final LongAdder changeMessages = new LongAdder();
 
     void sessionConflict() {
         conflicts.increment();
@@ -56,5 +59,20 @@ public final class ReplicationCounters {
     /** Replication messages a member did not take (unreachable, or not acknowledged in time), per member. */
     public long sendFailures() {
         return sendFailures.sum();
+    }
+
+    void changesReplicated(int count) {
+        changes.add(count);
+        changeMessages.increment();
+    }
+
+    /** Session changes acknowledged by every member they were sent to. */
+    public long changesReplicated() {
+        return changes.sum();
+    }
+
+    /** Replication messages that carried those changes. */
+    public long changeMessages() {
+        return changeMessages.sum();
     }
 }

@@ -22,7 +22,8 @@ import org.apache.catalina.tribes.transport.ReplicationTransmitter;
 /**
  * Tomcat's session replication, set up for "an acknowledged write survives the loss of its node":
  * every change is sent synchronously and acknowledged by each member before the response is
- * released; membership comes from JGroups ({@link TribesMembershipBridge}); with a cluster secret the
+ * released, the changes of concurrent requests together in one message and one acknowledgement
+ * ({@link ReplicatingCluster}, {@link GroupCommit}); membership comes from JGroups ({@link TribesMembershipBridge}); with a cluster secret the
  * session data is encrypted and authenticated (EncryptInterceptor, AES-GCM); only members' messages
  * are taken, each once ({@link ReplayGuardInterceptor}); replicated sessions deserialize through
  * {@link SessionClassFilter}; Tribes' own failure detector is left out because JGroups decides who
@@ -62,10 +63,8 @@ final class SessionReplication {
         }
         channel.addInterceptor(new SendFailureInterceptor(counters));
 
-        SimpleTcpCluster cluster = new SimpleTcpCluster();
+        SimpleTcpCluster cluster = new ReplicatingCluster(channel, SYNC_ACK, nodeName, counters);
         cluster.setClusterName(cs.name());
-        cluster.setChannel(channel);
-        cluster.setChannelSendOptions(SYNC_ACK);
         cluster.setHeartbeatBackgroundEnabled(false);
         cluster.setManagerTemplate(managerTemplate(cs, nodeName, counters));
         // configuring any listener or valve replaces Tomcat's defaults: give all three explicitly

@@ -5,6 +5,7 @@ import java.io.ObjectInput;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutput;
 import java.io.ObjectOutputStream;
+import java.util.function.Function;
 import org.apache.catalina.Manager;
 import org.apache.catalina.ha.session.DeltaSession;
 
@@ -39,8 +40,12 @@ final class VersionedSession extends DeltaSession {
         }
     }
 
-    /** The change made since the last call, with the version it advances to; null when nothing changed. */
-    Change takeChange(String node) throws IOException {
+    /**
+     * Takes the change made since the last call, with the version it advances to, and hands it to
+     * {@code queue} before another change of this session can be taken, so that changes are queued in
+     * the order they were made; returns what {@code queue} returns, or null when nothing changed.
+     */
+    <T> T takeChange(String node, Function<Change, T> queue) throws IOException {
         diffLock.lock();
         try {
             if (!isDirty()) {
@@ -49,7 +54,7 @@ final class VersionedSession extends DeltaSession {
             byte[] delta = getDiff();
             SessionVersion base = version;
             version = base.next(node, System.currentTimeMillis());
-            return new Change(delta, base, version);
+            return queue.apply(new Change(delta, base, version));
         } finally {
             diffLock.unlock();
         }

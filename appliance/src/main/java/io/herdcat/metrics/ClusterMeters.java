@@ -27,6 +27,11 @@ final class ClusterMeters {
         FunctionCounter.builder("herdcat.replication.dropped.messages", cluster, c -> c.counters().droppedMessages())
                 .description("Replication messages dropped: replayed, from a non-member, or unreadable")
                 .register(registry);
+        FunctionCounter.builder("herdcat.replication.changes", cluster, c -> c.counters().changesReplicated())
+                .description("Session changes replicated and acknowledged by every member").register(registry);
+        FunctionCounter.builder("herdcat.replication.change.messages", cluster, c -> c.counters().changeMessages())
+                .description("Replication messages that carried those changes (concurrent requests' changes "
+                        + "share one)").register(registry);
 
         for (RejectedMessages.Reason reason : RejectedMessages.Reason.values()) {
             FunctionCounter.builder("herdcat.cluster.rejected.messages", cluster,

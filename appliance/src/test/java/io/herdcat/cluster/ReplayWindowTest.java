@@ -21,6 +21,21 @@ class ReplayWindowTest {
     }
 
     @Test
+    void aForgottenNumberIsTakenAgainOnce() {
+        ReplayWindow w = new ReplayWindow(SIZE);
+        assertTrue(w.accept(7));
+        assertTrue(w.accept(8));
+        w.forget(7);
+        w.forget(8);
+        assertTrue(w.accept(7), "refused further up, so its retry is new");
+        assertTrue(w.accept(8));
+        assertFalse(w.accept(8));
+        assertTrue(w.accept(8 + SIZE));
+        w.forget(8);
+        assertFalse(w.accept(8), "too old to forget");
+    }
+
+    @Test
     void numbersOlderThanTheWindowAreRefused() {
         ReplayWindow w = new ReplayWindow(SIZE);
         assertTrue(w.accept(5000));

@@ -159,6 +159,9 @@ class MetricsIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> Cluster.members(a).size() == 2);
             String session = Http.get(a.httpUrl(WEBAPP + "/session.json?name=k&value=1")).sessionCookie().orElseThrow();
             assertEquals(0.0, scrape(a).value("herdcat_replication_send_failures_total"));
+            PrometheusText replicated = scrape(a);
+            assertTrue(replicated.value("herdcat_replication_changes_total") >= 1, "the write's change, acknowledged");
+            assertTrue(replicated.value("herdcat_replication_change_messages_total") >= 1);
             new ProcessBuilder("kill", "-STOP", Long.toString(b.pid())).start().waitFor();
             try {
                 assertEquals(200, Http.get(a.httpUrl(WEBAPP + "/session.json?name=k&value=2"), session).status());
