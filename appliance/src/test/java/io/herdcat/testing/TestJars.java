@@ -1,7 +1,10 @@
 package io.herdcat.testing;
 
+import io.herdcat.cluster.NodeRecord;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -56,6 +59,34 @@ public final class TestJars {
             }
         }
         return jar;
+    }
+
+    /**
+     * The jar a rolling restart onto the jar under test starts from: the previous commit's
+     * ({@link #previousCommit()}), unless that commit speaks another session replication format. Nodes
+     * of two formats do not exchange sessions, so a roll across formats is refused by design (see
+     * {@code MixedVersionsIT}); then the jar under test itself is rolled, as a release that keeps the
+     * format would be.
+     */
+    public static synchronized Path previousWithSameReplicationFormat() throws IOException, InterruptedException {
+        Path previous = previousCommit();
+        int theirs = replicationFormat(previous);
+        if (theirs == NodeRecord.REPLICATION_FORMAT) {
+            return previous;
+        }
+        System.out.printf("the previous commit speaks replication format %d, this one %d: rolling this jar%n",
+                theirs, NodeRecord.REPLICATION_FORMAT);
+        return NodeProcess.jar();
+    }
+
+    /** {@code NodeRecord.REPLICATION_FORMAT} as compiled into {@code jar}. */
+    static int replicationFormat(Path jar) throws IOException {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            return Class.forName(NodeRecord.class.getName(), false, loader).getField("REPLICATION_FORMAT").getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(jar + " has no readable replication format", e);
+        }
     }
 
     private static List<String> concat(List<String> command, String arg) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code herdcat rolling-restart} moves two nodes, each kept running by a supervisor that starts it
  * again when it exits for a restart (as systemd does), from the previous commit's jar (built from its
- * sources by {@link TestJars#previousCommit()}) to this one, while
+ * sources by {@link TestJars#previousCommit()}; this jar under another version when the previous commit
+ * speaks another replication format) to this one, while
  * clients keep counters in their sessions through the front: no failed request, no lost or reset
  * counter, every node on this jar. The node asked restarts last, so another finishes the restart for it.
  */
@@ -44,7 +45,8 @@ class RollingRestartIT {
     void aRollingRestartOntoANewJarUnderLoadFailsNoRequestAndLosesNoSession() throws Exception {
         Cluster.prepare(dir);
         // the previous commit's jar, renamed so that its nodes can be told from this jar's
-        Path installed = TestJars.withVersion(TestJars.previousCommit(), dir.resolve("installed.jar"), EARLIER);
+        Path installed = TestJars.withVersion(TestJars.previousWithSameReplicationFormat(), dir.resolve("installed.jar"),
+                EARLIER);
         int frontPort = FreePorts.offsetWhereFree(1, 0);
         int offset = FreePorts.offsetWhereFree(2, 0, 100, 200);
         List<NodeProcess> nodes = new ArrayList<>();
