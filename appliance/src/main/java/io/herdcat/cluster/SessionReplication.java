@@ -38,8 +38,12 @@ final class SessionReplication {
     private SessionReplication() {
     }
 
+    /**
+     * @param viewGate what each session manager waits for before it starts (and asks a member for its
+     *                 sessions): the join's view
+     */
     static SimpleTcpCluster create(ClusterSettings cs, String nodeName, TribesMembershipBridge membership,
-                                   ReplicationCounters counters) {
+                                   ReplicationCounters counters, ViewGatedCluster.ViewGate viewGate) {
         GroupChannel channel = new GroupChannel();
         channel.setJmxEnabled(false);
         channel.setHeartbeat(false);
@@ -62,7 +66,7 @@ final class SessionReplication {
         }
         channel.addInterceptor(new SendFailureInterceptor(counters));
 
-        SimpleTcpCluster cluster = new SimpleTcpCluster();
+        SimpleTcpCluster cluster = new ViewGatedCluster(viewGate);
         cluster.setClusterName(cs.name());
         cluster.setChannel(channel);
         cluster.setChannelSendOptions(SYNC_ACK);
