@@ -30,8 +30,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), then
- * start its parts as one {@link LifeCycle} — bind the admin port and Tomcat's privileged ports, give up
- * root, start joining the cluster, initialise Tomcat (unless its privileged ports did already), answer
+ * start its parts as one {@link LifeCycle} — bind the sockets that need privilege (a privileged admin
+ * port, Tomcat's privileged ports), give up root, start joining the cluster (the rest of the start
+ * overlaps the join), initialise Tomcat and bind the admin port (unless done before the drop), answer
  * on the admin port, take the cluster's WARs ({@code deploy.cluster}, once joined), start Tomcat (its
  * webapps deploy while the node joins; its connectors open once it has joined), follow the election of
  * the HTTP front, announce readiness — then wait for SIGTERM and stop them in reverse, gracefully.
@@ -39,6 +40,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 final class NodeLauncher {
     private static final String ADMIN_PORT = "open the admin port";
     private static final String JOIN = "join its cluster";
+    /** Ports below this one need privilege to bind (Linux's default net.ipv4.ip_unprivileged_port_start). */
+    private static final int PRIVILEGED_PORTS = 1024;
     private final ShutdownSignal shutdown = new ShutdownSignal();
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
@@ -107,7 +110,12 @@ final class NodeLauncher {
         ClusterUpgrades upgrades = new ClusterUpgrades(config.name(), cluster.membership(), node,
                 config.workDir().resolve("upgrade"), config.shutdownTimeout());
         LifeCycle life = new LifeCycle(config.name())
-                .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
+                // each socket is bound before the drop only when it needs privilege; otherwise after the join began
+                .add(Phase.BIND, ADMIN_PORT, () -> {
+                    if (privileged(config.admin())) {
+                        admin.bind();
+                    }
+                }, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat with its privileged ports", () -> {
                     if (node.bindsPrivilegedPorts()) {
                         node.init();
@@ -124,6 +132,11 @@ final class NodeLauncher {
                         node.init();
                     }
                 }, node::stop)
+                .add(Phase.SERVE, ADMIN_PORT, () -> {
+                    if (!privileged(config.admin())) {
+                        admin.bind();
+                    }
+                }, left -> admin.stop())
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
                 .add(Phase.SERVE, "take the cluster's WARs", () -> {
                     if (config.deployCluster()) {
@@ -206,6 +219,11 @@ final class NodeLauncher {
                     + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
         }
         return new RunningNode(config, node, admin, life, log);
+    }
+
+    /** A port below 1024: bound before the node gives up root. */
+    private static boolean privileged(NodeConfig.Endpoint endpoint) {
+        return endpoint.port() > 0 && endpoint.port() < PRIVILEGED_PORTS;
     }
 
     /** Weight and activation changed through the admin API outlive a restart. */
