@@ -115,7 +115,11 @@ final class NodeLauncher {
                     if (privileged(config.admin())) {
                         admin.bind();
                     }
-                }, left -> admin.stop())
+                }, left -> {
+                    if (privileged(config.admin())) {
+                        admin.stop();
+                    }
+                })
                 .add(Phase.BIND, "initialise Tomcat with its privileged ports", () -> {
                     if (node.bindsPrivilegedPorts()) {
                         node.init();
@@ -136,7 +140,11 @@ final class NodeLauncher {
                     if (!privileged(config.admin())) {
                         admin.bind();
                     }
-                }, left -> admin.stop())
+                }, left -> {
+                    if (!privileged(config.admin())) {
+                        admin.stop();
+                    }
+                })
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
                 .add(Phase.SERVE, "take the cluster's WARs", () -> {
                     if (config.deployCluster()) {
