@@ -60,6 +60,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private final Quorum quorum;
     private final QuorumWatch quorumWatch;
     private volatile JChannel channel;
+    /** Set by {@link #close()}: a join still building its channel (on its own thread) then closes it. */
+    private volatile boolean closed;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
     private final Map<Address, NodeRecord> pending = new LinkedHashMap<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
@@ -183,6 +185,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         ch.setReceiver(this);
         ch.setDiscardOwnMessages(true);
         channel = ch;
+        if (closed) {
+            ch.close();
+            throw new IllegalStateException(self.name() + " was stopped while it joined");
+        }
         ch.connect(settings.name());
         update(r -> r);
         LOG.info("Joined cluster {} as {} ({} member(s): {}); messages sealed with {}", settings.name(), self.name(),
@@ -481,6 +487,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         quorumWatch.close();
         JChannel ch = channel;
         if (ch != null) {
