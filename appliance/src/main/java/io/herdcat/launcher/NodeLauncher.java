@@ -110,16 +110,13 @@ final class NodeLauncher {
         ClusterUpgrades upgrades = new ClusterUpgrades(config.name(), cluster.membership(), node,
                 config.workDir().resolve("upgrade"), config.shutdownTimeout());
         LifeCycle life = new LifeCycle(config.name())
-                // each socket is bound before the drop only when it needs privilege; otherwise after the join began
+                // each socket is bound before the drop only when it needs privilege, otherwise once the join
+                // began; the admin port closes last either way
                 .add(Phase.BIND, ADMIN_PORT, () -> {
                     if (privileged(config.admin())) {
                         admin.bind();
                     }
-                }, left -> {
-                    if (privileged(config.admin())) {
-                        admin.stop();
-                    }
-                })
+                }, left -> admin.stop())
                 .add(Phase.BIND, "initialise Tomcat with its privileged ports", () -> {
                     if (node.bindsPrivilegedPorts()) {
                         node.init();
@@ -139,10 +136,6 @@ final class NodeLauncher {
                 .add(Phase.SERVE, ADMIN_PORT, () -> {
                     if (!privileged(config.admin())) {
                         admin.bind();
-                    }
-                }, left -> {
-                    if (!privileged(config.admin())) {
-                        admin.stop();
                     }
                 })
                 .add(Phase.SERVE, "answer on the admin port", admin::serve)
