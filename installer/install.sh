@@ -11,6 +11,13 @@ readonly SERVICE_USER=herdcat
 readonly UNIT_JAVA=/usr/bin/java
 readonly MIN_SECRET=16
 readonly MIN_JAVA=17
+# from this Java on the JVM makes and refreshes the class-data archive itself (AutoCreateSharedArchive)
+readonly AUTO_ARCHIVE_JAVA=19
+# the unit as shipped names the archive train-cds makes here (Java 17 and 18) ...
+readonly UNIT_ARCHIVE="-XX:SharedArchiveFile=/opt/herdcat/herdcat.jsa"
+# ... which Java 19 and later replace with one per node that the JVM makes at its first stop and
+# makes again after a change of the jar or the JDK (in the one folder the node may write)
+readonly AUTO_ARCHIVE="-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive"
 
 usage() {
   cat <<'EOF'
@@ -67,6 +74,7 @@ say() {
 }
 
 mode=install
+java_major=0
 purge=false
 force=false
 name=""
@@ -163,6 +171,7 @@ find_java() {
   major=${major%%.*}
   [[ $major =~ ^[0-9]+$ ]] || bad "$java ($origin) says version $version, which is not a number"
   ((major >= MIN_JAVA)) || bad "$java ($origin) is Java $version; Herdcat needs Java $MIN_JAVA or later (Debian: apt-get install openjdk-17-jre-headless)"
+  java_major=$major
   if [[ $java != /* ]]; then
     java=$(cd "$(dirname "$java")" && pwd)/$(basename "$java")
   fi
@@ -365,14 +374,57 @@ random_text() {
   head -c 32 /dev/urandom | base64 | tr -d '\n/+='
 }
 
-# the unit as shipped, with the java it runs replaced when it is not /usr/bin/java
+# the unit as shipped, with the java it runs replaced when it is not /usr/bin/java, and on Java 19 and
+# later the archive the JVM makes itself instead of the one train-cds makes here
 unit_text() {
-  local source=$HERE/../systemd/herdcat@.service
-  if [[ $java == "$UNIT_JAVA" ]]; then
-    cat "$source"
-  else
-    sed "s|^ExecStart=$UNIT_JAVA |ExecStart=$java |" "$source"
+  local source=$HERE/../systemd/herdcat@.service archive=$UNIT_ARCHIVE
+  if ((java_major >= AUTO_ARCHIVE_JAVA)); then
+    archive=$AUTO_ARCHIVE
   fi
+  sed -e "s|^ExecStart=$UNIT_JAVA |ExecStart=$java |" -e "/^ExecStart=/s|$UNIT_ARCHIVE|$archive|" "$source"
+}
+
+# the JVM flags of the unit's ExecStart that the archive must be made with
+readonly ARCHIVE_JVM_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx512m -Xlog:cds=off)
+
+# train_cds ARCHIVE: train-cds of the installed jar, from / so that no herdcat.properties of the
+# current folder counts
+train_cds() {
+  (cd / && "$java" "${ARCHIVE_JVM_FLAGS[@]}" "-XX:ArchiveClassesAtExit=$1" -jar "$OPT_DIR/herdcat.jar" train-cds)
+}
+
+# Java 17 and 18: the class-data archive the unit names, made by train-cds for this jar and this java
+# (a node starts on loopback ports, serves a few requests and stops), when the one there does not load
+# with them (-Xshare:on refuses an archive of another jar or JDK). It holds the jar's path, so for a
+# DESTDIR it is made where the nodes run: the command is printed. Java 19 and later make their own.
+ensure_archive() {
+  local archive=$OPT_DIR/herdcat.jsa
+  if ((java_major >= AUTO_ARCHIVE_JAVA)); then
+    remove "$archive"
+    return 0
+  fi
+  if [[ -n $DEST ]]; then
+    say "to start the nodes faster, make their class-data archive where they run, as root, once per jar and JDK:"
+    echo "  $java ${ARCHIVE_JVM_FLAGS[*]} -XX:ArchiveClassesAtExit=/opt/herdcat/herdcat.jsa -jar /opt/herdcat/herdcat.jar train-cds"
+    return 0
+  fi
+  if "$java" -Xshare:on "-XX:SharedArchiveFile=$archive" -jar "$OPT_DIR/herdcat.jar" --version >/dev/null 2>&1; then
+    return 0
+  fi
+  local tmp log
+  tmp=$(mktemp "$OPT_DIR/.herdcat.jsa.XXXXXX")
+  log=$(mktemp)
+  say "making the class-data archive /opt/herdcat/herdcat.jsa (train-cds) so that the nodes start faster"
+  if train_cds "$tmp" >"$log" 2>&1 &&
+    "$java" -Xshare:on "-XX:SharedArchiveFile=$tmp" -jar "$OPT_DIR/herdcat.jar" --version >/dev/null 2>&1; then
+    chmod 644 "$tmp"
+    mv -f "$tmp" "$archive"
+    changed "made /opt/herdcat/herdcat.jsa"
+  else
+    rm -f "$tmp"
+    say "warning: train-cds failed, the nodes start without a class-data archive: $(tail -n 1 "$log")"
+  fi
+  rm -f "$log"
 }
 
 # what the herdcat command runs
@@ -457,6 +509,7 @@ do_install() {
   ensure_user
   ensure_dir 755 root:root "$OPT_DIR"
   ensure_file 644 root:root "$jar" "$OPT_DIR/herdcat.jar"
+  ensure_archive
   ensure_system_dir "$DEST$prefix/bin"
   ensure_content 755 root:root "$DEST$prefix/bin/herdcat" < <(command_text)
   ensure_dir 750 "root:$SERVICE_USER" "$ETC_DIR"
@@ -536,6 +589,7 @@ do_upgrade() {
       printf '%s\n' "${names[@]}" >"$pending"
     fi
   fi
+  ensure_archive
   if ! systemd_runs; then
     say "restart the nodes one at a time, each once the one before is ready:"
     local node

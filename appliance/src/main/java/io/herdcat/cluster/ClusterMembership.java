@@ -14,6 +14,7 @@ import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig.ClusterSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jgroups.Address;
@@ -58,6 +60,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private final Quorum quorum;
     private final QuorumWatch quorumWatch;
     private volatile JChannel channel;
+    /** Set by {@link #close()}: a join still building its channel (on its own thread) then closes it. */
+    private volatile boolean closed;
     private final Map<Address, NodeRecord> records = new ConcurrentHashMap<>();
     private final Map<Address, NodeRecord> pending = new LinkedHashMap<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
@@ -69,6 +73,9 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
     private volatile NodeRecord self;
     private volatile View view;
     private volatile ClusterView current = new ClusterView(0, List.of(), List.of(), false);
+    /** The view the listeners were last told of; waited on by {@link #awaitRecords}. */
+    private ClusterView delivered;
+    private final Object deliveredLock = new Object();
 
     public ClusterMembership(ClusterSettings settings, NodeRecord initial, Path discoveryRoot) {
         this.settings = settings;
@@ -178,6 +185,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         ch.setReceiver(this);
         ch.setDiscardOwnMessages(true);
         channel = ch;
+        if (closed) {
+            ch.close();
+            throw new IllegalStateException(self.name() + " was stopped while it joined");
+        }
         ch.connect(settings.name());
         update(r -> r);
         LOG.info("Joined cluster {} as {} ({} member(s): {}); messages sealed with {}", settings.name(), self.name(),
@@ -189,6 +200,26 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         quorumWatch.start(quorum.size() > 0);
     }
 
+    /**
+     * Waits up to {@code timeout} until the listeners were told of a view that holds every member's
+     * record: only then does Tribes' membership know which members are READY to hand over their
+     * sessions. A member's record arrives just after the view that holds it (each member publishes its
+     * own on every new view). False when some record was still missing at the timeout.
+     */
+    public boolean awaitRecords(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (deliveredLock) {
+            while (delivered == null || delivered.records().size() < delivered.memberNames().size()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(deliveredLock, left);
+            }
+            return true;
+        }
+    }
+
     /** Changes this node's own record and tells every member. */
     public void update(UnaryOperator<NodeRecord> change) {
         synchronized (this) {
@@ -197,7 +228,8 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
         events.submit(() -> {
             JChannel ch = channel;
             Address me = ch == null ? null : ch.getAddress();
-            if (me != null) {
+            // while the channel connects the record waits: the join publishes it once connected
+            if (me != null && ch.isConnected()) {
                 records.put(me, self);
                 multicast(self);
                 publishView();
@@ -419,6 +451,10 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
                 LOG.warn("Cluster listener {} failed", l, e);
             }
         }
+        synchronized (deliveredLock) {
+            delivered = current;
+            deliveredLock.notifyAll();
+        }
     }
 
     private void logQuorumChange(ClusterView before, ClusterView now) {
@@ -451,6 +487,7 @@ public final class ClusterMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         quorumWatch.close();
         JChannel ch = channel;
         if (ch != null) {

@@ -4,6 +4,7 @@ import io.herdcat.config.Activation;
 import io.herdcat.config.NodeConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -16,18 +17,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's part in the cluster: its JGroups membership and record, and the Tomcat cluster that
- * replicates its sessions with the members. Order of use: {@link #join()} before Tomcat starts
- * (with {@link #tomcatCluster()} set on the Engine), {@link #ready} once Tomcat serves,
+ * replicates its sessions with the members. Order of use: {@link #startJoining()} before Tomcat starts
+ * (with {@link #tomcatCluster()} set on the Engine), which then deploys while the node joins: each
+ * session manager waits for the view (and the members' records) before its first state transfer, and
+ * {@link #awaitJoined()} before Tomcat takes traffic; {@link #ready} once Tomcat serves,
  * {@link #stopping()} before Tomcat stops, {@link #close()} after.
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** How long a joined node waits for the records of the view's members (normally milliseconds). */
+    private static final Duration RECORDS_WAIT = Duration.ofSeconds(5);
     private final ClusterMembership membership;
     private final TribesMembershipBridge bridge;
     private final SimpleTcpCluster tomcatCluster;
     private final ReplicationCounters counters = new ReplicationCounters();
     private final String advertisedHost;
     private final String advertisedHttpHost;
+    private final BackgroundJoin join;
 
     public ClusterNode(NodeConfig config, String herdcatVersion, String tomcatVersion) {
         NodeConfig.ClusterSettings cs = config.cluster();
@@ -44,7 +50,8 @@ public final class ClusterNode implements AutoCloseable {
         this.bridge = new TribesMembershipBridge(config.name(), initial.sessionFormat(),
                 member -> membership.update(r -> r.withTribes(member.getHostname(), member.getPort(), member.getData())));
         membership.addListener(bridge);
-        this.tomcatCluster = SessionReplication.create(cs, config.name(), bridge, counters);
+        this.join = new BackgroundJoin(config.name());
+        this.tomcatCluster = SessionReplication.create(cs, config.name(), bridge, counters, this::awaitView);
         bridge.onServingMemberAdded(this::pullSessionsFrom);
     }
 
@@ -64,9 +71,37 @@ public final class ClusterNode implements AutoCloseable {
         return tomcatCluster;
     }
 
-    /** Joins the JGroups cluster; throws SecurityException when refused. */
-    public void join() throws Exception {
-        membership.join();
+    /** Starts joining the JGroups cluster in the background; {@link #awaitJoined()} waits for the outcome. */
+    public void startJoining() {
+        join.start(membership::join);
+    }
+
+    /**
+     * Waits until this node has joined and knows the members' records; throws what made the join fail
+     * (a SecurityException when the cluster refused this node).
+     */
+    public void awaitJoined() throws Exception {
+        join.await();
+        awaitRecords();
+    }
+
+    /** Why the join failed; null while it runs and when it succeeded. */
+    public Exception joinFailure() {
+        return join.failure();
+    }
+
+    /** For a session manager's first state transfer: the view known, or the join over without one. */
+    private void awaitView() throws InterruptedException {
+        if (join.awaitEnd()) {
+            awaitRecords();
+        }
+    }
+
+    private void awaitRecords() throws InterruptedException {
+        if (!membership.awaitRecords(RECORDS_WAIT)) {
+            LOG.warn("{}: joined, but the records of {} did not all arrive within {} ms: going on without them",
+                    membership.self().name(), membership.view().memberNames(), RECORDS_WAIT.toMillis());
+        }
     }
 
     /** Tomcat serves: publish the actual ports and webapps, and replicate with starting members too. */

@@ -49,6 +49,7 @@ final class ReplicatingDeltaManager extends DeltaManager {
     private final Map<Member, Pull> pulls = new ConcurrentHashMap<>();
     private volatile ExecutorService pullSender;
     private final Object mergeLock = new Object();
+    private volatile ViewGatedCluster.ViewGate viewGate = () -> { };
 
     private record Pull(long askedAtMillis, boolean again) {
     }
@@ -104,6 +105,28 @@ final class ReplicatingDeltaManager extends DeltaManager {
             ask.setTimestamp(System.currentTimeMillis());
             getCluster().send(ask, member);
         });
+    }
+
+    /** What the first state transfer waits for: the members it may ask for their sessions. */
+    void awaitViewBeforeStateTransfer(ViewGatedCluster.ViewGate gate) {
+        this.viewGate = gate;
+    }
+
+    /**
+     * The start-up state transfer, asked of a running member: only once the view is known. Everything
+     * the manager's start does before (its session id generator's secure random among it) runs while
+     * the node joins.
+     */
+    @Override
+    public synchronized void getAllClusterSessions() {
+        try {
+            viewGate.await();
+        } catch (InterruptedException e) {
+            // the node is being stopped: no state transfer, and nothing serves
+            Thread.currentThread().interrupt();
+            return;
+        }
+        super.getAllClusterSessions();
     }
 
     @Override

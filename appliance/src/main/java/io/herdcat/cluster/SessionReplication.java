@@ -39,8 +39,12 @@ final class SessionReplication {
     private SessionReplication() {
     }
 
+    /**
+     * @param viewGate what each session manager waits for before it starts (and asks a member for its
+     *                 sessions): the join's view
+     */
     static SimpleTcpCluster create(ClusterSettings cs, String nodeName, TribesMembershipBridge membership,
-                                   ReplicationCounters counters) {
+                                   ReplicationCounters counters, ViewGatedCluster.ViewGate viewGate) {
         GroupChannel channel = new GroupChannel();
         channel.setJmxEnabled(false);
         channel.setHeartbeat(false);
@@ -63,7 +67,7 @@ final class SessionReplication {
         }
         channel.addInterceptor(new SendFailureInterceptor(counters));
 
-        SimpleTcpCluster cluster = new ReplicatingCluster(channel, SYNC_ACK, nodeName, counters);
+        SimpleTcpCluster cluster = new ReplicatingCluster(channel, SYNC_ACK, nodeName, counters, viewGate);
         cluster.setClusterName(cs.name());
         cluster.setHeartbeatBackgroundEnabled(false);
         cluster.setManagerTemplate(managerTemplate(cs, nodeName, counters));

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code herdcat train-cds}: starts a node on free loopback ports with a small JSP webapp, serves a
- * few requests and stops. Run under {@code -XX:ArchiveClassesAtExit=herdcat.jsa}, it leaves a
+ * {@code herdcat train-cds}: starts a node on free loopback ports, in a cluster of its own, with a small
+ * JSP webapp, serves a few requests and stops. Run under {@code -XX:ArchiveClassesAtExit=herdcat.jsa}, it leaves a
  * class-data-sharing archive; nodes started with {@code -XX:SharedArchiveFile=herdcat.jsa} then load
  * their classes from it and start about a quarter faster. Make it again after changing the jar or the JDK.
  * Every training request must succeed: an answer other than 2xx fails the command (exit 1).
@@ -44,6 +44,18 @@ final class CdsTrainer {
             for (Setting port : new Setting[] {Setting.HTTP_PORT, Setting.AJP_PORT, Setting.ADMIN_PORT}) {
                 flags.put(port, "0");
             }
+            // a cluster of its own, on loopback: it runs where nodes run (the installer trains on their host),
+            // and must neither join them nor take the front's address or port
+            flags.put(Setting.CLUSTER_ADDRESS, "127.0.0.1");
+            flags.put(Setting.DISCOVERY_DIR, Files.createDirectories(dir.resolve("discovery")).toString());
+            flags.put(Setting.JGROUPS_PORT, "0");
+            flags.put(Setting.TRIBES_PORT, "0");
+            flags.put(Setting.FRONT_ADDRESS, "127.0.0.1");
+            flags.put(Setting.FRONT_PORT, "0");
+            // a secret of its own too: no host secret is made in the home folder of whoever trains
+            Path secret = dir.resolve("cluster.secret");
+            Files.writeString(secret, java.util.UUID.randomUUID().toString());
+            flags.put(Setting.SECRET_FILE, secret.toString());
             flags.put(Setting.SHUTDOWN_TIMEOUT, "5s");
             // a training run on loopback ports that stops by itself: it may run as root, as in an image build
             flags.put(Setting.ALLOW_ROOT, "true");

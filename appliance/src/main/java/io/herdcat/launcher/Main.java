@@ -41,8 +41,7 @@ public final class Main {
         PrintStream err = System.err;
         Path workingDir = Path.of("").toAbsolutePath();
         try {
-            CommandLine cli = CommandLineSpec.build();
-            ParseResult parsed = cli.parseArgs(args);
+            ParseResult parsed = CommandLineSpec.parse(args);
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return OK;
             }

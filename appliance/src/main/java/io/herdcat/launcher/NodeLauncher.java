@@ -30,14 +30,18 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Runs one node: validate the configuration and check its ports (nothing starts on a mistake), then
- * start its parts as one {@link LifeCycle} — bind the admin port and Tomcat's privileged ports, give up
- * root, answer on the admin port, join the cluster, take the cluster's WARs ({@code deploy.cluster}),
- * start Tomcat, follow the election of the HTTP front,
- * announce readiness — then wait for SIGTERM and stop them in reverse, gracefully.
+ * start its parts as one {@link LifeCycle} — bind the sockets that need privilege (a privileged admin
+ * port, Tomcat's privileged ports), give up root, start joining the cluster (the rest of the start
+ * overlaps the join), initialise Tomcat and bind the admin port (unless done before the drop), answer
+ * on the admin port, take the cluster's WARs ({@code deploy.cluster}, once joined), start Tomcat (its
+ * webapps deploy while the node joins; its connectors open once it has joined), follow the election of
+ * the HTTP front, announce readiness — then wait for SIGTERM and stop them in reverse, gracefully.
  */
 final class NodeLauncher {
     private static final String ADMIN_PORT = "open the admin port";
     private static final String JOIN = "join its cluster";
+    /** Ports below this one need privilege to bind (Linux's default net.ipv4.ip_unprivileged_port_start). */
+    private static final int PRIVILEGED_PORTS = 1024;
     private final ShutdownSignal shutdown = new ShutdownSignal();
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
@@ -106,21 +110,44 @@ final class NodeLauncher {
         ClusterUpgrades upgrades = new ClusterUpgrades(config.name(), cluster.membership(), node,
                 config.workDir().resolve("upgrade"), config.shutdownTimeout());
         LifeCycle life = new LifeCycle(config.name())
-                .add(Phase.BIND, ADMIN_PORT, admin::bind, left -> admin.stop())
-                .add(Phase.BIND, "initialise Tomcat", node::init, node::stop)
+                // each socket is bound before the drop only when it needs privilege, otherwise once the join
+                // began; the admin port closes last either way
+                .add(Phase.BIND, ADMIN_PORT, () -> {
+                    if (privileged(config.admin())) {
+                        admin.bind();
+                    }
+                }, left -> admin.stop())
+                .add(Phase.BIND, "initialise Tomcat with its privileged ports", () -> {
+                    if (node.bindsPrivilegedPorts()) {
+                        node.init();
+                    }
+                }, node::stop)
                 .add(Phase.DROP, "drop root", privileges::drop, left -> privileges.close())
-                .add(Phase.SERVE, "answer on the admin port", admin::serve)
+                // first of all that serves: the join takes longest, and the rest of the start overlaps it
                 .add(Phase.SERVE, JOIN, () -> {
                     cluster.addListener(view -> node.trustFrontsAt(memberAddresses(view)));
-                    cluster.join();
+                    cluster.startJoining();
                 }, left -> cluster.close())
+                .add(Phase.SERVE, "initialise Tomcat", () -> {
+                    if (!node.bindsPrivilegedPorts()) {
+                        node.init();
+                    }
+                }, node::stop)
+                .add(Phase.SERVE, ADMIN_PORT, () -> {
+                    if (!privileged(config.admin())) {
+                        admin.bind();
+                    }
+                })
+                .add(Phase.SERVE, "answer on the admin port", admin::serve)
                 .add(Phase.SERVE, "take the cluster's WARs", () -> {
                     if (config.deployCluster()) {
+                        cluster.awaitJoined();
                         upgrades.takeClusterWars();
                     }
                 })
                 .add(Phase.SERVE, "start Tomcat", () -> {
-                    node.start();
+                    // the webapps deploy while the node joins; the connectors open once it has joined
+                    node.start(cluster::awaitJoined);
                     node.onWebappsChanged(() -> cluster.webappsChanged(webapps(node)));
                 }, node::stop)
                 .add(Phase.SERVE, "take part in rolling upgrades", () -> {
@@ -162,19 +189,25 @@ final class NodeLauncher {
             life.start(config.shutdownTimeout());
         } catch (LifeCycle.StartFailure e) {
             Exception cause = e.getCause();
+            String part = e.part();
+            if (cluster.joinFailure() != null) {
+                // the join runs in the background: the part that waited for it reports its failure
+                cause = cluster.joinFailure();
+                part = JOIN;
+            }
             if (cause instanceof ConfigException mistake) {
                 throw mistake;
             }
-            if (ADMIN_PORT.equals(e.part()) && cause instanceof BindException) {
+            if (ADMIN_PORT.equals(part) && cause instanceof BindException) {
                 throw PortCheck.inUse(config.admin());
             }
-            if (JOIN.equals(e.part()) && cause instanceof SecurityException) {
+            if (JOIN.equals(part) && cause instanceof SecurityException) {
                 log.error("Cluster {} refused this node ({}): secret.file must be the same on every node",
                         config.cluster().name(), cause.getMessage());
-            } else if (cause instanceof IOException || JOIN.equals(e.part())) {
-                log.error("Node {} could not {}: {}", config.name(), e.part(), cause.toString());
+            } else if (cause instanceof IOException || JOIN.equals(part)) {
+                log.error("Node {} could not {}: {}", config.name(), part, cause.toString());
             } else {
-                log.error("Node {} could not {}", config.name(), e.part(), cause);
+                log.error("Node {} could not {}", config.name(), part, cause);
             }
             return null;
         }
@@ -187,6 +220,11 @@ final class NodeLauncher {
                     + "cannot forward to other nodes until secret.file (or the same ajp.secret) is set on every node");
         }
         return new RunningNode(config, node, admin, life, log);
+    }
+
+    /** A port below 1024: bound before the node gives up root. */
+    private static boolean privileged(NodeConfig.Endpoint endpoint) {
+        return endpoint.port() > 0 && endpoint.port() < PRIVILEGED_PORTS;
     }
 
     /** Weight and activation changed through the admin API outlive a restart. */

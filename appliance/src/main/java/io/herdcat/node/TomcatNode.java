@@ -12,8 +12,12 @@ import java.util.List;
 import org.apache.catalina.Cluster;
 import org.apache.catalina.Container;
 import org.apache.catalina.Context;
+import org.apache.catalina.Engine;
 import org.apache.catalina.Host;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleEvent;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleListener;
 import org.apache.catalina.Manager;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
@@ -102,20 +106,81 @@ public final class TomcatNode {
         }
     }
 
+    /** What must be over before the connectors open and the node takes traffic. */
+    @FunctionalInterface
+    public interface BeforeTraffic {
+        void await() throws Exception;
+    }
+
+    /** True when a connector's port needs privilege: {@link #init()} binds it, before the node gives up root. */
+    public boolean bindsPrivilegedPorts() {
+        return privileged(config.http()) || privileged(config.ajp());
+    }
+
+    private static boolean privileged(NodeConfig.Endpoint endpoint) {
+        return endpoint.port() > 0 && endpoint.port() < PRIVILEGED_PORTS;
+    }
+
     /** Deploys the webapps folder and opens the connectors; on failure stops what had started. */
-    public synchronized void start() throws LifecycleException {
+    public void start() throws Exception {
+        start(() -> { });
+    }
+
+    /**
+     * Deploys the webapps folder, waits for {@code beforeTraffic} (the cluster join, which runs while
+     * the webapps deploy), then opens the connectors; on failure stops what had started. A failure of
+     * {@code beforeTraffic} is thrown as it is, and no connector opens.
+     */
+    public synchronized void start(BeforeTraffic beforeTraffic) throws Exception {
         if (tomcat == null) {
             init();
         }
+        TrafficGate gate = new TrafficGate(beforeTraffic);
+        Engine engine = tomcat.getEngine();
+        engine.addLifecycleListener(gate);
         try {
             commonLoader.run(tomcat::start);
         } catch (LifecycleException | RuntimeException e) {
             state = NodeState.FAILED;
             destroyQuietly();
+            if (gate.failure != null) {
+                throw gate.failure;
+            }
             throw e;
+        } finally {
+            engine.removeLifecycleListener(gate);
         }
         startedAt = Instant.now();
         state = NodeState.STARTED;
+    }
+
+    /**
+     * Runs when the Engine (with every webapp) has started, before the Service opens its connectors; a
+     * failure fails the Engine's start, so the connectors never open.
+     */
+    private static final class TrafficGate implements LifecycleListener {
+        private final BeforeTraffic beforeTraffic;
+        private Exception failure;
+
+        TrafficGate(BeforeTraffic beforeTraffic) {
+            this.beforeTraffic = beforeTraffic;
+        }
+
+        @Override
+        public void lifecycleEvent(LifecycleEvent event) {
+            if (!Lifecycle.AFTER_START_EVENT.equals(event.getType())) {
+                return;
+            }
+            try {
+                beforeTraffic.await();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                failure = e;
+                throw new IllegalStateException("the connectors stay closed: " + e, e);
+            }
+        }
     }
 
     /**
@@ -157,7 +222,7 @@ public final class TomcatNode {
         Connector c = new Connector(protocol);
         c.setPort(endpoint.port());
         c.setProperty("address", endpoint.address().getHostAddress());
-        c.setProperty("bindOnInit", Boolean.toString(endpoint.port() > 0 && endpoint.port() < PRIVILEGED_PORTS));
+        c.setProperty("bindOnInit", Boolean.toString(privileged(endpoint)));
         return c;
     }
 

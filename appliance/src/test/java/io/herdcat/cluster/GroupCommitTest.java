@@ -62,7 +62,7 @@ class GroupCommitTest {
                     SessionManagerKind.DELTA, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10), 0);
             bridge = new TribesMembershipBridge(name,
                     NodeRecord.sessionFormat("11.0.21", NodeRecord.REPLICATION_FORMAT), member::set);
-            cluster = (ReplicatingCluster) SessionReplication.create(cs, name, bridge, counters);
+            cluster = (ReplicatingCluster) SessionReplication.create(cs, name, bridge, counters, () -> { });
             cluster.getChannel().start(Channel.DEFAULT);
         }
 

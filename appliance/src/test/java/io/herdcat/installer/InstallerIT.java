@@ -125,6 +125,9 @@ class InstallerIT {
         String unit = Files.readString(dest.resolve("etc/systemd/system/herdcat@.service"));
         assertEquals(Files.readString(Installer.UNIT).replace("ExecStart=/usr/bin/java ",
                 "ExecStart=" + Installer.java() + " "), unit, "the shipped unit, running the java it was given");
+        assertTrue(unit.contains(" -XX:SharedArchiveFile=/opt/herdcat/herdcat.jsa -jar "), "Java 17: the archive train-cds makes");
+        assertTrue(r.out().contains(" -XX:ArchiveClassesAtExit=/opt/herdcat/herdcat.jsa -jar /opt/herdcat/herdcat.jar train-cds"),
+                "a DESTDIR install prints how to make the archive where the nodes run: " + r);
         assertTrue(Files.readString(dest.resolve("usr/local/bin/herdcat"))
                 .contains("exec " + Installer.java() + " "), "the command runs the same java");
 
@@ -140,6 +143,29 @@ class InstallerIT {
         assertTrue(template <= 3.0, "exposure of herdcat@.service: " + template);
         assertTrue(withVip <= 3.0, "exposure of herdcat@web-1.service with its VIP drop-in: " + withVip);
         System.out.println("systemd-analyze security: herdcat@.service " + template + ", with the VIP drop-in " + withVip);
+    }
+
+    @Test
+    void onJava19AndLaterTheUnitHasEachNodesJvmMakeItsOwnClassDataArchive() throws Exception {
+        Path java21 = dir.resolve("java21");
+        Files.writeString(java21, "#!/bin/sh\n"
+                + "case \"$*\" in *-XshowSettings:properties*) echo '    java.specification.version = 21' >&2; exit 0 ;; esac\n"
+                + "exec " + Installer.java() + " \"$@\"\n");
+        Files.setPosixFilePermissions(java21, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java21.toString(),
+                "--name", "web"));
+        assertEquals(0, r.status(), r.toString());
+
+        String unit = Files.readString(dest.resolve("etc/systemd/system/herdcat@.service"));
+        String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertEquals("ExecStart=" + java21 + " -XX:+UseSerialGC -Xms32m -Xmx512m "
+                + "-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive "
+                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat", execStart);
+        assertFalse(r.out().contains("train-cds"), "nothing to make at install: " + r);
+        assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.jsa")));
+        Result verify = command("systemd-analyze", "verify", dest.resolve("etc/systemd/system/herdcat@web.service").toString());
+        assertEquals(0, verify.status(), verify.toString());
+        assertEquals("", verify.out().strip() + verify.err().strip(), "systemd-analyze verify warns");
     }
 
     @Test

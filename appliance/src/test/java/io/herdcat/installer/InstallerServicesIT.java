@@ -74,6 +74,9 @@ class InstallerServicesIT {
             assertEquals(List.of("daemon-reload", "enable --quiet herdcat@web-1", "start herdcat@web-1",
                     "enable --quiet herdcat@web-2", "start herdcat@web-2", "enable --quiet herdcat@web-3",
                     "start herdcat@web-3"), changingCalls());
+            assertTrue(install.out().contains("made /opt/herdcat/herdcat.jsa"),
+                    "train-cds made the archive the unit names, and it loads with the jar and the java: " + install);
+            assertTrue(Files.size(root.resolve("opt/herdcat/herdcat.jsa")) > 0);
 
             Result again = run("--jar", NodeProcess.jar().toString(), "--java", java, "--name", "web", "--nodes", "3");
             assertEquals(0, again.status(), again.toString());
@@ -93,6 +96,8 @@ class InstallerServicesIT {
             assertEquals(List.of("restart herdcat@web-1", "restart herdcat@web-2"), changingCalls(),
                     "the upgrade stops at the node that does not come back");
             assertArrayEquals(Files.readAllBytes(newer), Files.readAllBytes(root.resolve("opt/herdcat/herdcat.jar")));
+            assertTrue(stopped.out().contains("made /opt/herdcat/herdcat.jsa"),
+                    "the archive of the jar before does not load with the new one: made again before the restarts");
 
             Files.delete(state.resolve("fail-herdcat@web-2"));
             Result goOn = run("--upgrade", "--jar", newer.toString(), "--java", java);
