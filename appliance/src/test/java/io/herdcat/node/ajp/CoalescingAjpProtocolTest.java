@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
@@ -30,6 +31,8 @@ class CoalescingAjpProtocolTest {
     private static final int SEND_HEADERS = 4;
     private static final int END_RESPONSE = 5;
     private static final int LARGE = 200_000;
+    /** A response buffer of a full AJP body chunk (8 KiB less the packet's head) and 1,000 bytes more. */
+    private static final int UNFLUSHED = 8192 - 8 + 1000;
     /** The servlet has written (and flushed, for /flushed) the start of its response. */
     private static final Semaphore WRITTEN = new Semaphore(0);
     /** The servlet may write the rest and end the response. */
@@ -42,21 +45,24 @@ class CoalescingAjpProtocolTest {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setContentType("text/plain");
-            PrintWriter out = resp.getWriter();
             switch (req.getRequestURI()) {
-                case "/small" -> out.write("hello");
+                case "/small" -> resp.getWriter().write("hello");
                 case "/unflushed" -> {
-                    out.write("x".repeat(9000)); // more than the response buffer: the headers and a chunk go to the connector
+                    // one byte more than the response buffer: the buffer goes to the connector as a full chunk
+                    // and a short one, without a flush
+                    resp.setBufferSize(UNFLUSHED);
+                    resp.getOutputStream().write("x".repeat(UNFLUSHED + 1).getBytes(StandardCharsets.US_ASCII));
                     startWritten();
-                    out.write("end");
+                    resp.getOutputStream().write("end".getBytes(StandardCharsets.US_ASCII));
                 }
                 case "/flushed" -> {
-                    out.write("start");
+                    resp.getWriter().write("start");
                     resp.flushBuffer();
                     startWritten();
-                    out.write("end");
+                    resp.getWriter().write("end");
                 }
                 case "/large" -> {
+                    PrintWriter out = resp.getWriter();
                     for (int i = 0; i < LARGE; i++) {
                         out.write('a' + i % 26);
                     }
@@ -89,8 +95,6 @@ class CoalescingAjpProtocolTest {
         ajp.setProperty("address", "127.0.0.1");
         ajp.setProperty("secretRequired", "true");
         ajp.setProperty("secret", SECRET);
-        // a response buffer's worth (8 KiB) fits in one packet, so /unflushed's start is one headers and one chunk
-        ajp.setProperty("packetSize", "65536");
         tomcat.getService().addConnector(ajp);
         Context ctx = tomcat.addContext("", base.toString());
         Tomcat.addServlet(ctx, "test", new Servlet());
@@ -116,7 +120,7 @@ class CoalescingAjpProtocolTest {
                 byte[] body = ajp.readPacket();
                 byte[] end = ajp.readPacket();
                 assertEquals(SEND_BODY_CHUNK, body[0]);
-                assertEquals("hello", new String(body, 3, 5, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("hello", new String(body, 3, 5, StandardCharsets.US_ASCII));
                 assertEquals(END_RESPONSE, end[0]);
                 assertEquals(4 + body.length + 4 + end.length, rest,
                         "the body and the END came with the headers, so they were sent in one write");
@@ -125,16 +129,19 @@ class CoalescingAjpProtocolTest {
     }
 
     @Test
-    void whatTheServletWroteWithoutAFlushWaitsForTheEnd() throws Exception {
+    void unflushedOutputShorterThanAPacketWaitsForMoreOrTheEnd() throws Exception {
         WRITTEN.drainPermits();
         try (AjpTestClient ajp = new AjpTestClient(port)) {
             ajp.sendGet("/unflushed", null, SECRET);
             assertTrue(WRITTEN.tryAcquire(30, TimeUnit.SECONDS));
-            assertEquals(0, ajp.available(), "the headers and the first chunk are held until the END");
+            assertEquals(SEND_HEADERS, ajp.readPacket()[0]);
+            byte[] full = ajp.readPacket();
+            assertEquals(SEND_BODY_CHUNK, full[0]);
+            int fullLength = (full[1] & 0xff) << 8 | (full[2] & 0xff);
+            assertEquals(0, ajp.available(), "the short chunk is held: less than a packet, and no flush or END yet");
             GO_ON.release();
-            AjpTestClient.Response r = ajp.readResponse();
-            assertEquals(200, r.status());
-            assertEquals("x".repeat(9000) + "end", r.body());
+            AjpTestClient.Response rest = ajp.readResponse();
+            assertEquals("x".repeat(UNFLUSHED + 1 - fullLength) + "end", rest.body());
         }
     }
 
@@ -146,7 +153,7 @@ class CoalescingAjpProtocolTest {
             assertEquals(SEND_HEADERS, ajp.readPacket()[0], "the headers arrive while the servlet still holds the rest");
             byte[] start = ajp.readPacket();
             assertEquals(SEND_BODY_CHUNK, start[0]);
-            assertEquals("start", new String(start, 3, 5, java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("start", new String(start, 3, 5, StandardCharsets.US_ASCII));
             assertTrue(WRITTEN.tryAcquire(30, TimeUnit.SECONDS));
             GO_ON.release();
             AjpTestClient.Response rest = ajp.readResponse();
