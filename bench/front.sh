@@ -17,7 +17,9 @@
 #               HAProxy" divides by the faster of haproxy and haproxy-nt in the same layout. Each front
 #               is first warmed with 10 s wrk rounds, at least WARMUP_SECONDS and until the nodes' JVMs
 #               compile fewer than WARM_SETTLED methods in a round (at most WARMUP_MAX s): on 2 cores
-#               the JVMs need ~100 s of load before their compilers settle. Charts
+#               the JVMs need ~100 s of load before their compilers settle. Then ROUNDS rounds measure
+#               every front in turn, and the medians are reported (a shared machine's load drifts over
+#               minutes; fronts measured in the same rounds drift alike). Charts
 #               docs/front-throughput.svg and docs/front-latency.svg from the two-node layout of the
 #               same run (gnuplot; data in bench/out/front*.dat)
 #   kill        failed requests when node 2 is killed (kill -9) KILL_AFTER s into a KILL_SECONDS wrk
@@ -50,8 +52,8 @@
 # Node 1 (which runs the front) gets NODE_FLAGS with -Xmx$FRONT_HEAP (256m) for the whole run, node 2
 # NODE_FLAGS; both get --front-idle-timeout $FRONT_IDLE_TIMEOUT (300s instead of the default 60s) so the
 # held idle connections outlive the measurement.
-# Usage: bench/front.sh   (results in bench/out/front.md; about 15 minutes with the defaults)
-#   knobs: SECTIONS, LAYOUTS="2 3", WRK_SECONDS=10, WARMUP_SECONDS=40, WARMUP_MAX=240, WARM_SETTLED=150,
+# Usage: bench/front.sh   (results in bench/out/front.md; about 20 minutes with the defaults)
+#   knobs: SECTIONS, LAYOUTS="2 3", ROUNDS=3, WRK_SECONDS=10, WARMUP_SECONDS=40, WARMUP_MAX=240, WARM_SETTLED=150,
 #          KILL_SECONDS=10, KILL_AFTER=3, IDLE_CONNECTIONS=10000,
 #          IDLE_SECOND=100 (second requests on held connections), FRONT_HEAP=256m,
 #          FRONT_IDLE_TIMEOUT=300s, HERDCAT_JAR (default appliance/target/herdcat.jar)
@@ -64,6 +66,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-40}   # at least this much load before measurin
 WARMUP_MAX=${WARMUP_MAX:-240}          # at most this much, even if the compilers have not settled
 WARM_SETTLED=${WARM_SETTLED:-150}      # settled: fewer methods compiled in a 10 s round (all nodes' JVMs)
 LAYOUTS=${LAYOUTS:-2 3}
+ROUNDS=${ROUNDS:-3}                    # measurement rounds, every front in each (medians reported)
 CPUS=$(nproc)
 KILL_SECONDS=${KILL_SECONDS:-10}
 KILL_AFTER=${KILL_AFTER:-3}
@@ -265,18 +268,31 @@ if want throughput; then
   layout() {
     local n=$1 f u order
     if [ "$n" = 2 ]; then order=(direct herdcat haproxy haproxy-nt mod_jk); else order=(direct herdcat haproxy haproxy-nt); fi
-    declare -A rps p50 p99 warm_note
+    declare -A rps p50 p99 warm_note all_rps all_p50 all_p99
     for f in "${order[@]}"; do
       u=${url[$f@$n]:-${url[$f]}}
       say "throughput, $n nodes: $f ($u), warming"
       warm "$u" "$n"
       warm_note[$f]=$warmed
-      out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" "$u/session-demo/hello")
-      rps[$f]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-      one=$(wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "$u/session-demo/hello")
-      p50[$f]=$(echo "$one" | awk '$1 == "50%" {print $2}')
-      p99[$f]=$(echo "$one" | awk '$1 == "99%" {print $2}')
-      say "$f: ${rps[$f]} req/s, c1 p50 ${p50[$f]} p99 ${p99[$f]} (warmed ${warm_note[$f]})"
+      say "$f warmed ${warm_note[$f]}"
+    done
+    # ROUNDS rounds, each measuring every front in turn: a front is never measured minutes apart
+    # from the others, so a machine whose load drifts shifts them alike; the medians are reported.
+    for round in $(seq 1 "$ROUNDS"); do
+      for f in "${order[@]}"; do
+        u=${url[$f@$n]:-${url[$f]}}
+        out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" "$u/session-demo/hello")
+        all_rps[$f]+=" $(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+        one=$(wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "$u/session-demo/hello")
+        all_p50[$f]+=" $(to_us "$(echo "$one" | awk '$1 == "50%" {print $2}')")"
+        all_p99[$f]+=" $(to_us "$(echo "$one" | awk '$1 == "99%" {print $2}')")"
+        say "round $round, $f: requests/s${all_rps[$f]}; c1 p50 (µs)${all_p50[$f]}; p99 (µs)${all_p99[$f]}"
+      done
+    done
+    for f in "${order[@]}"; do
+      rps[$f]=$(echo "${all_rps[$f]}" | median)
+      p50[$f]="$(echo "${all_p50[$f]}" | median)us"
+      p99[$f]="$(echo "${all_p99[$f]}" | median)us"
     done
     local best_rps best_name low_p50 low_name
     best_rps=$(better "${rps[haproxy]}" "${rps[haproxy-nt]}")
@@ -287,19 +303,20 @@ if want throughput; then
       echo "## Throughput and latency, $n nodes"
       echo
       echo "Node 1 runs the herdcat front and serves too; every front balances over all $n nodes."
-      echo "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` after a warm-up of 10 s wrk rounds (at least" \
-           "${WARMUP_SECONDS} s, until the nodes' JVMs compiled fewer than ${WARM_SETTLED} methods in a round, at most" \
-           "${WARMUP_MAX} s), then \`wrk -t1 -c1 -d${WRK_SECONDS}s --latency URL/session-demo/hello\`;" \
-           "added = the front's value − direct's. haproxy: nbthread 1; haproxy-nt: nbthread ${CPUS}."
+      echo "Each front warmed with 10 s wrk rounds (at least ${WARMUP_SECONDS} s, until the nodes' JVMs compiled fewer" \
+           "than ${WARM_SETTLED} methods in a round, at most ${WARMUP_MAX} s); then ${ROUNDS} rounds, each front in turn:" \
+           "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` and \`wrk -t1 -c1 -d${WRK_SECONDS}s --latency" \
+           "URL/session-demo/hello\`; the medians of the rounds (all rounds in the last column). added = the" \
+           "front's value − direct's. haproxy: nbthread 1; haproxy-nt: nbthread ${CPUS}."
       echo
-      echo "| front | requests/s (wrk -t2 -c32) | ÷ better HAProxy | ÷ httpd + mod_jk | p50 at concurrency 1 | p99 at concurrency 1 | p50 added (µs) | p99 added (µs) | warmed |"
-      echo "|---|---|---|---|---|---|---|---|---|"
+      echo "| front | requests/s (wrk -t2 -c32) | ÷ better HAProxy | ÷ httpd + mod_jk | p50 at concurrency 1 | p99 at concurrency 1 | p50 added (µs) | p99 added (µs) | warmed | rounds: requests/s; p50 (µs) |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
       for f in "${order[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s | %d | %d | %s |\n' "$f" "${rps[$f]}" "$(ratio "${rps[$f]}" "$best_rps")" \
+        printf '| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s;%s |\n' "$f" "${rps[$f]}" "$(ratio "${rps[$f]}" "$best_rps")" \
           "$([ -n "${rps[mod_jk]:-}" ] && ratio "${rps[$f]}" "${rps[mod_jk]}" || echo —)" \
           "${p50[$f]}" "${p99[$f]}" \
           $(( $(to_us "${p50[$f]}") - $(to_us "${p50[direct]}") )) $(( $(to_us "${p99[$f]}") - $(to_us "${p99[direct]}") )) \
-          "${warm_note[$f]}"
+          "${warm_note[$f]}" "${all_rps[$f]}" "${all_p50[$f]}"
       done
       echo
     } >> "$md"
