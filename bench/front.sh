@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# The HTTP front, side by side with what users run instead, in front of the same two Herdcat nodes
+# The HTTP front, side by side with what users run instead, in front of the same Herdcat nodes
 # (session-demo.war, GET /session-demo/hello, a few bytes naming the node, no session), same machine,
 # same wrk:
-#   direct     wrk straight at node 1's HTTP connector (no front at all)
-#   herdcat    the built-in front (on node 1, the elected node: --dispatcher always), AJP to both nodes
-#   haproxy    HAProxy 2.6, one thread, HTTP to both nodes, roundrobin + cookie stickiness, checks
-#   mod_jk     Apache httpd 2.4 (event MPM) + mod_jk 1.2, lb worker over AJP to both nodes, sticky
+#   direct      wrk straight at node 1's HTTP connector (no front at all)
+#   herdcat     the built-in front (on node 1, the elected node: --dispatcher always), AJP to every
+#               node, node 1 included (the front's node also serves)
+#   haproxy     HAProxy 2.6, one thread (nbthread 1), HTTP to every node, roundrobin + cookie
+#               stickiness, checks
+#   haproxy-nt  the same with nbthread = the number of CPUs (nproc)
+#   mod_jk      Apache httpd 2.4 (event MPM) + mod_jk 1.2, lb worker over AJP to both nodes, sticky
+#               (two-node layout only)
 # Sections (SECTIONS="throughput kill idle" by default; any subset, in this order):
-#   throughput  wrk -t2 -c32 requests/s, and p50/p99 at concurrency 1 (wrk -t1 -c1 --latency), with
-#               the latency each front adds over direct; charts docs/front-throughput.svg and
-#               docs/front-latency.svg from the same run (gnuplot; data in bench/out/front*.dat)
+#   throughput  for each layout of LAYOUTS ("2 3": two nodes, then three with node 3 started for it
+#               and stopped after): wrk -t2 -c32 requests/s, and p50/p99 at concurrency 1
+#               (wrk -t1 -c1 --latency), with the latency each front adds over direct; "÷ better
+#               HAProxy" divides by the faster of haproxy and haproxy-nt in the same layout. Each front
+#               is first warmed with 10 s wrk rounds, at least WARMUP_SECONDS and until the nodes' JVMs
+#               compile fewer than WARM_SETTLED methods in a round (at most WARMUP_MAX s): on 2 cores
+#               the JVMs need ~100 s of load before their compilers settle. Then ROUNDS rounds measure
+#               every front in turn, and the medians are reported (a shared machine's load drifts over
+#               minutes; fronts measured in the same rounds drift alike). Charts
+#               docs/front-throughput.svg and docs/front-latency.svg from the two-node layout of the
+#               same run (gnuplot; data in bench/out/front*.dat)
 #   kill        failed requests when node 2 is killed (kill -9) KILL_AFTER s into a KILL_SECONDS wrk
 #               -t2 -c32 run through each front; node 2 is restarted with the same arguments after each
 #               round, and the next round starts only once requests through its front reach node 2 again.
@@ -40,8 +52,9 @@
 # Node 1 (which runs the front) gets NODE_FLAGS with -Xmx$FRONT_HEAP (256m) for the whole run, node 2
 # NODE_FLAGS; both get --front-idle-timeout $FRONT_IDLE_TIMEOUT (300s instead of the default 60s) so the
 # held idle connections outlive the measurement.
-# Usage: bench/front.sh   (results in bench/out/front.md; about 3.5 minutes with the defaults)
-#   knobs: SECTIONS, WRK_SECONDS=10, KILL_SECONDS=10, KILL_AFTER=3, IDLE_CONNECTIONS=10000,
+# Usage: bench/front.sh   (results in bench/out/front.md; about 20 minutes with the defaults)
+#   knobs: SECTIONS, LAYOUTS="2 3", ROUNDS=3, WRK_SECONDS=10, WARMUP_SECONDS=40, WARMUP_MAX=240, WARM_SETTLED=150,
+#          KILL_SECONDS=10, KILL_AFTER=3, IDLE_CONNECTIONS=10000,
 #          IDLE_SECOND=100 (second requests on held connections), FRONT_HEAP=256m,
 #          FRONT_IDLE_TIMEOUT=300s, HERDCAT_JAR (default appliance/target/herdcat.jar)
 set -euo pipefail
@@ -49,7 +62,12 @@ cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 WRK_SECONDS=${WRK_SECONDS:-10}
-WARMUP_SECONDS=${WARMUP_SECONDS:-40}   # the JVM front reaches its steady speed after ~30 s of load
+WARMUP_SECONDS=${WARMUP_SECONDS:-40}   # at least this much load before measuring a front
+WARMUP_MAX=${WARMUP_MAX:-240}          # at most this much, even if the compilers have not settled
+WARM_SETTLED=${WARM_SETTLED:-150}      # settled: fewer methods compiled in a 10 s round (all nodes' JVMs)
+LAYOUTS=${LAYOUTS:-2 3}
+ROUNDS=${ROUNDS:-3}                    # measurement rounds, every front in each (medians reported)
+CPUS=$(nproc)
 KILL_SECONDS=${KILL_SECONDS:-10}
 KILL_AFTER=${KILL_AFTER:-3}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -74,7 +92,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 if want idle && [ "$(ulimit -n)" -lt $((IDLE_CONNECTIONS + 1000)) ]; then
   say "warning: open-files limit $(ulimit -n) is too low for $IDLE_CONNECTIONS connections"
 fi
-for port in 18100 18101 18102 18103 18281 18282 18381 18382 18481 18482; do
+for port in 18100 18101 18102 18103 18104 18105 18106 18281 18282 18283 18381 18382 18383 18481 18482 18483; do
   port_free "$port" || { echo "port $port is in use (a previous run still going?)" >&2; exit 1; }
 done
 
@@ -86,7 +104,7 @@ FRONT_NODE_FLAGS+="-Xmx$FRONT_HEAP"
 work=$(mktemp -d)
 chmod 755 "$work"
 pids=()         # haproxy instances and other helpers
-node_pid=()     # node_pid[1], node_pid[2]: the nodes' JVMs (a restarted node replaces its entry)
+node_pid=()     # node_pid[1..3]: the nodes' JVMs (a restarted node replaces its entry; node 3 only in layout 3)
 idle_pid=""     # bench/IdleConnections.java while it runs
 wrk_pid=""      # the wrk of a kill round while it runs
 cleanup() {
@@ -154,11 +172,11 @@ start_node 1; start_node 2
 wait_node 1; wait_node 2
 wait_url http://127.0.0.1:18100/session-demo/hello 12000
 
-haproxy_cfg() {  # haproxy_cfg PORT [EXTRA BACKEND LINES...]
-  local port=$1; shift
+haproxy_cfg() {  # haproxy_cfg PORT THREADS NODES [EXTRA BACKEND LINES...]
+  local port=$1 threads=$2 nodes=$3 n; shift 3
   cat <<CFG
 global
-  nbthread 1
+  nbthread $threads
   maxconn 8000
 defaults
   mode http
@@ -173,19 +191,20 @@ backend nodes
   cookie JSESSIONID prefix nocache
 CFG
   for line in "$@"; do echo "  $line"; done
-  cat <<CFG
-  server node1 127.0.0.1:18281 check inter 2s fall 3 rise 2 cookie node1
-  server node2 127.0.0.1:18282 check inter 2s fall 3 rise 2 cookie node2
-CFG
+  for n in $(seq 1 "$nodes"); do
+    echo "  server node$n 127.0.0.1:1828$n check inter 2s fall 3 rise 2 cookie node$n"
+  done
 }
-haproxy_cfg 18101 > "$work/haproxy.cfg"
-haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 &
-pids+=($!)
-if want kill; then
-  haproxy_cfg 18103 "option redispatch 1" "retry-on all-retryable-errors" > "$work/haproxy-redispatch.cfg"
-  haproxy -f "$work/haproxy-redispatch.cfg" -db > "$work/haproxy-redispatch.log" 2>&1 &
+# start_haproxy NAME PORT THREADS NODES [EXTRA BACKEND LINES...]: one more HAProxy in the background.
+start_haproxy() {
+  local name=$1; shift
+  haproxy_cfg "$@" > "$work/$name.cfg"
+  haproxy -f "$work/$name.cfg" -db > "$work/$name.log" 2>&1 &
   pids+=($!)
-fi
+}
+start_haproxy haproxy 18101 1 2
+want throughput && start_haproxy haproxy-nt 18104 "$CPUS" 2
+want kill && start_haproxy haproxy-redispatch 18103 1 2 "option redispatch 1" "retry-on all-retryable-errors"
 
 cat > "$work/workers.properties" <<CFG
 worker.list=lb,status
@@ -206,10 +225,11 @@ httpd_jk_conf 127.0.0.1:18102 -- "/* lb" > "$work/httpd.conf"
 apache2 -f "$work/httpd.conf" -k start
 wait_url http://127.0.0.1:18101/session-demo/hello; wait_url http://127.0.0.1:18102/session-demo/hello
 want kill && wait_url http://127.0.0.1:18103/session-demo/hello
+want throughput && wait_url http://127.0.0.1:18104/session-demo/hello
 
 declare -A url=( [direct]=http://127.0.0.1:18281 [herdcat]=http://127.0.0.1:18100
                  [haproxy]=http://127.0.0.1:18101 [mod_jk]=http://127.0.0.1:18102
-                 [haproxy+redispatch]=http://127.0.0.1:18103 )
+                 [haproxy+redispatch]=http://127.0.0.1:18103 [haproxy-nt]=http://127.0.0.1:18104 )
 md="$work/front.md"
 : > "$md"
 
@@ -223,47 +243,122 @@ to_us() {
 
 # ---------------------------------------------------------------------------------------------------
 if want throughput; then
-  order=(direct herdcat haproxy mod_jk)
-  declare -A rps p50 p99
-  for f in "${order[@]}"; do
-    say "throughput: $f"
-    wrk -t2 -c32 -d"${WARMUP_SECONDS}s" "${url[$f]}/session-demo/hello" > /dev/null   # warm-up (JIT of the JVMs)
-    out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" "${url[$f]}/session-demo/hello")
-    rps[$f]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    one=$(wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "${url[$f]}/session-demo/hello")
-    p50[$f]=$(echo "$one" | awk '$1 == "50%" {print $2}')
-    p99[$f]=$(echo "$one" | awk '$1 == "99%" {print $2}')
-    say "$f: ${rps[$f]} req/s, c1 p50 ${p50[$f]} p99 ${p99[$f]}"
+  # compiles PID: methods the JVM has compiled so far.
+  compiles() { jcmd "$1" PerfCounter.print | sed -n 's/^sun.ci.totalCompiles=//p'; }
+  # warm URL NODES: 10 s wrk rounds through URL, at least WARMUP_SECONDS, until the NODES' JVMs compiled
+  # fewer than WARM_SETTLED methods in a round (at most WARMUP_MAX s); sets warmed.
+  warm() {
+    local spent=0 before after n
+    while :; do
+      before=0; for n in $(seq 1 "$2"); do before=$((before + $(compiles "${node_pid[$n]}"))); done
+      wrk -t2 -c32 -d10s "$1/session-demo/hello" > /dev/null
+      spent=$((spent + 10))
+      after=0; for n in $(seq 1 "$2"); do after=$((after + $(compiles "${node_pid[$n]}"))); done
+      if [ "$spent" -ge "$WARMUP_SECONDS" ] && [ $((after - before)) -lt "$WARM_SETTLED" ] \
+          || [ "$spent" -ge "$WARMUP_MAX" ]; then
+        warmed="$spent s (last 10 s: $((after - before)) methods compiled)"
+        return
+      fi
+    done
+  }
+  better() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+  summary=()
+  # layout N: measures every front in front of N nodes and appends its table to $md.
+  layout() {
+    local n=$1 f u order
+    if [ "$n" = 2 ]; then order=(direct herdcat haproxy haproxy-nt mod_jk); else order=(direct herdcat haproxy haproxy-nt); fi
+    declare -A rps p50 p99 warm_note all_rps all_p50 all_p99
+    for f in "${order[@]}"; do
+      u=${url[$f@$n]:-${url[$f]}}
+      say "throughput, $n nodes: $f ($u), warming"
+      warm "$u" "$n"
+      warm_note[$f]=$warmed
+      say "$f warmed ${warm_note[$f]}"
+    done
+    # ROUNDS rounds, each measuring every front in turn: a front is never measured minutes apart
+    # from the others, so a machine whose load drifts shifts them alike; the medians are reported.
+    for round in $(seq 1 "$ROUNDS"); do
+      for f in "${order[@]}"; do
+        u=${url[$f@$n]:-${url[$f]}}
+        out=$(wrk -t2 -c32 -d"${WRK_SECONDS}s" "$u/session-demo/hello")
+        all_rps[$f]+=" $(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+        one=$(wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "$u/session-demo/hello")
+        all_p50[$f]+=" $(to_us "$(echo "$one" | awk '$1 == "50%" {print $2}')")"
+        all_p99[$f]+=" $(to_us "$(echo "$one" | awk '$1 == "99%" {print $2}')")"
+        say "round $round, $f: requests/s${all_rps[$f]}; c1 p50 (µs)${all_p50[$f]}; p99 (µs)${all_p99[$f]}"
+      done
+    done
+    for f in "${order[@]}"; do
+      rps[$f]=$(echo "${all_rps[$f]}" | median)
+      p50[$f]="$(echo "${all_p50[$f]}" | median)us"
+      p99[$f]="$(echo "${all_p99[$f]}" | median)us"
+    done
+    local best_rps best_name low_p50 low_name
+    best_rps=$(better "${rps[haproxy]}" "${rps[haproxy-nt]}")
+    best_name=$([ "$best_rps" = "${rps[haproxy]}" ] && echo haproxy || echo haproxy-nt)
+    if [ "$(to_us "${p50[haproxy]}")" -le "$(to_us "${p50[haproxy-nt]}")" ]; then low_name=haproxy; else low_name=haproxy-nt; fi
+    low_p50=$(( $(to_us "${p50[$low_name]}") - $(to_us "${p50[direct]}") ))
+    {
+      echo "## Throughput and latency, $n nodes"
+      echo
+      echo "Node 1 runs the herdcat front and serves too; every front balances over all $n nodes."
+      echo "Each front warmed with 10 s wrk rounds (at least ${WARMUP_SECONDS} s, until the nodes' JVMs compiled fewer" \
+           "than ${WARM_SETTLED} methods in a round, at most ${WARMUP_MAX} s); then ${ROUNDS} rounds, each front in turn:" \
+           "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` and \`wrk -t1 -c1 -d${WRK_SECONDS}s --latency" \
+           "URL/session-demo/hello\`; the medians of the rounds (all rounds in the last column). added = the" \
+           "front's value − direct's. haproxy: nbthread 1; haproxy-nt: nbthread ${CPUS}."
+      echo
+      echo "| front | requests/s (wrk -t2 -c32) | ÷ better HAProxy | ÷ httpd + mod_jk | p50 at concurrency 1 | p99 at concurrency 1 | p50 added (µs) | p99 added (µs) | warmed | rounds: requests/s; p50 (µs) |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
+      for f in "${order[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s;%s |\n' "$f" "${rps[$f]}" "$(ratio "${rps[$f]}" "$best_rps")" \
+          "$([ -n "${rps[mod_jk]:-}" ] && ratio "${rps[$f]}" "${rps[mod_jk]}" || echo —)" \
+          "${p50[$f]}" "${p99[$f]}" \
+          $(( $(to_us "${p50[$f]}") - $(to_us "${p50[direct]}") )) $(( $(to_us "${p99[$f]}") - $(to_us "${p99[direct]}") )) \
+          "${warm_note[$f]}" "${all_rps[$f]}" "${all_p50[$f]}"
+      done
+      echo
+    } >> "$md"
+    summary+=("| $n | $(ratio "${rps[herdcat]}" "$best_rps") ($best_name) | $(( $(to_us "${p50[herdcat]}") - $(to_us "${p50[direct]}") )) | $low_p50 ($low_name) |")
+    if [ "$n" = 2 ]; then
+      # Charts from this layout's numbers.
+      {
+        echo "# front requests_per_s p50_us p99_us p50_added_us p99_added_us  ($(date -u +%F), bench/front.sh, 2 nodes)"
+        for f in "${order[@]}"; do
+          echo "$f ${rps[$f]} $(to_us "${p50[$f]}") $(to_us "${p99[$f]}") $(( $(to_us "${p50[$f]}") - $(to_us "${p50[direct]}") ))" \
+               "$(( $(to_us "${p99[$f]}") - $(to_us "${p99[direct]}") ))"
+        done
+      } > "$OUT/front.dat"
+    fi
+  }
+  for n in $LAYOUTS; do
+    if [ "$n" = 3 ]; then
+      say "starting node 3 for the three-node layout"
+      start_node 3; wait_node 3
+      wait_node_via "${url[herdcat]}" node3 180 > /dev/null
+      start_haproxy haproxy-3 18105 1 3; start_haproxy haproxy-nt-3 18106 "$CPUS" 3
+      url[haproxy@3]=http://127.0.0.1:18105; url[haproxy-nt@3]=http://127.0.0.1:18106
+      wait_url "${url[haproxy@3]}/session-demo/hello"; wait_url "${url[haproxy-nt@3]}/session-demo/hello"
+    fi
+    layout "$n"
+    if [ "$n" = 3 ]; then
+      stop_pid "${node_pid[3]}"; unset 'node_pid[3]'
+    fi
   done
   {
-    echo "## Throughput and latency"
-    echo
-    echo "\`wrk -t2 -c32 -d${WRK_SECONDS}s URL/session-demo/hello\` after a ${WARMUP_SECONDS} s warm-up, then" \
-         "\`wrk -t1 -c1 -d${WRK_SECONDS}s --latency URL/session-demo/hello\`; added = the front's value − direct's."
-    echo
-    echo "| front | requests/s (wrk -t2 -c32) | ÷ HAProxy | ÷ httpd + mod_jk | p50 at concurrency 1 | p99 at concurrency 1 | p50 added (µs) | p99 added (µs) |"
-    echo "|---|---|---|---|---|---|---|---|"
-    for f in "${order[@]}"; do
-      printf '| %s | %s | %.2f | %.2f | %s | %s | %d | %d |\n' "$f" "${rps[$f]}" \
-        "$(echo "${rps[$f]} / ${rps[haproxy]}" | bc -l)" "$(echo "${rps[$f]} / ${rps[mod_jk]}" | bc -l)" \
-        "${p50[$f]}" "${p99[$f]}" \
-        $(( $(to_us "${p50[$f]}") - $(to_us "${p50[direct]}") )) $(( $(to_us "${p99[$f]}") - $(to_us "${p99[direct]}") ))
-    done
+    echo "| nodes | herdcat ÷ better HAProxy | herdcat p50 added (µs) | lower HAProxy p50 added (µs) |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${summary[@]}"
     echo
     # Evidence that node 1's smaller heap did not constrain it: committed heap and GC time so far.
     jstat -gc "${node_pid[1]}" | awk -v heap="$FRONT_HEAP" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i }
       NR == 2 { printf "Node 1 (front) after these runs, -Xmx%s: heap committed %.0f MB, %d young + %d full GCs, %.2f s in GC" \
-        " since it started.\n\n", heap, ($h["S0C"] + $h["S1C"] + $h["EC"] + $h["OC"]) / 1024, $h["YGC"], $h["FGC"], $h["GCT"] }'
+        " since it started.\n\n", heap, ($h["S0C"] + $h["S1C"] + $h["OC"] + $h["EC"]) / 1024, $h["YGC"], $h["FGC"], $h["GCT"] }'
   } >> "$md"
+fi
 
-  # Charts from this run's numbers.
-  {
-    echo "# front requests_per_s p50_us p99_us p50_added_us p99_added_us  ($(date -u +%F), bench/front.sh)"
-    for f in "${order[@]}"; do
-      echo "$f ${rps[$f]} $(to_us "${p50[$f]}") $(to_us "${p99[$f]}") $(( $(to_us "${p50[$f]}") - $(to_us "${p50[direct]}") ))" \
-           "$(( $(to_us "${p99[$f]}") - $(to_us "${p99[direct]}") ))"
-    done
-  } > "$OUT/front.dat"
+if want throughput && [ -f "$OUT/front.dat" ] && [[ " $LAYOUTS " == *" 2 "* ]]; then
   grep -v '^direct ' "$OUT/front.dat" > "$OUT/front-latency.dat"
   if gnuplot 2> "$work/gnuplot.log" <<GP
 set terminal svg size 720,420 dynamic noenhanced font "sans,12" background rgb "white"
@@ -449,8 +544,9 @@ fi
   echo
   echo "Node 2: \`$(node_cmdline 2)\`"
   echo
-  echo "bench/front.sh (SECTIONS=\"$SECTIONS\"), $(( SECONDS - started_at )) s; two nodes, the fronts and wrk on one" \
-       "$(nproc)-core machine; HAProxy $(haproxy -v | awk 'NR == 1 {print $3}') (nbthread 1);" \
+  if want throughput && [[ " $LAYOUTS " == *" 3 "* ]]; then echo "Node 3 (three-node layout): \`$(node_cmdline 3)\`"; echo; fi
+  echo "bench/front.sh (SECTIONS=\"$SECTIONS\", LAYOUTS=\"$LAYOUTS\"), $(( SECONDS - started_at )) s; the nodes, the fronts and wrk on one" \
+       "$(nproc)-core machine; HAProxy $(haproxy -v | awk 'NR == 1 {print $3}') (nbthread 1, and $CPUS for haproxy-nt);" \
        "$(apache2 -v | sed -n 's/^Server version: \([^ ]*\).*/\1/p') + mod_jk (event MPM); $(java -version 2>&1 | head -1); $(date -u +%F)"
 } >> "$md"
 cp "$md" "$OUT/front.md"

@@ -1,6 +1,7 @@
 package io.herdcat.node;
 
 import io.herdcat.config.NodeConfig;
+import io.herdcat.node.ajp.CoalescingAjpProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -202,8 +203,9 @@ public final class TomcatNode {
         return connector("HTTP/1.1", config.http());
     }
 
+    /** Tomcat's AJP connector, each response sent in one piece ({@link CoalescingAjpProtocol}). */
     private Connector ajpConnector() {
-        Connector c = connector("AJP/1.3", config.ajp());
+        Connector c = connector(new Connector(new CoalescingAjpProtocol()), config.ajp());
         c.setProperty("secretRequired", "true");
         c.setProperty("packetSize", Integer.toString(config.ajpPacketSize()));
         c.setProperty("secret", config.ajpSecret().value());
@@ -219,7 +221,10 @@ public final class TomcatNode {
      * wait in the backlog until the connector starts.
      */
     private static Connector connector(String protocol, NodeConfig.Endpoint endpoint) {
-        Connector c = new Connector(protocol);
+        return connector(new Connector(protocol), endpoint);
+    }
+
+    private static Connector connector(Connector c, NodeConfig.Endpoint endpoint) {
         c.setPort(endpoint.port());
         c.setProperty("address", endpoint.address().getHostAddress());
         c.setProperty("bindOnInit", Boolean.toString(privileged(endpoint)));

@@ -4,6 +4,7 @@ import io.herdcat.config.Activation;
 import io.herdcat.dispatcher.balance.BalanceMethod;
 import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.dispatcher.balance.WorkerSpec;
+import io.herdcat.node.ajp.CoalescingAjpProtocol;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -201,7 +202,7 @@ final class TestBackend implements AutoCloseable {
         tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.getEngine().setJvmRoute(route);
-        Connector ajp = new Connector("AJP/1.3");
+        Connector ajp = new Connector(new CoalescingAjpProtocol()); // as a node runs it
         ajp.setPort(fixedPort);
         ajp.setProperty("address", "127.0.0.1");
         ajp.setProperty("secretRequired", "true");

@@ -44,6 +44,12 @@ public final class AjpTestClient implements Closeable {
 
     /** Sends a GET; {@code secret} null sends none. */
     public Response get(String uri, String query, String secret) throws IOException {
+        sendGet(uri, query, secret);
+        return readResponse();
+    }
+
+    /** Sends a GET and leaves its response unread; {@code secret} null sends none. */
+    public void sendGet(String uri, String query, String secret) throws IOException {
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         DataOutputStream p = new DataOutputStream(payload);
         p.writeByte(FORWARD_REQUEST);
@@ -68,7 +74,11 @@ public final class AjpTestClient implements Closeable {
         }
         p.writeByte(ATTR_END);
         sendPacket(payload.toByteArray());
-        return readResponse();
+    }
+
+    /** Bytes the node has sent that are not read yet (without waiting for more). */
+    public int available() throws IOException {
+        return in.available();
     }
 
     /** True when the node answers a CPing with a CPong. */
@@ -78,7 +88,8 @@ public final class AjpTestClient implements Closeable {
         return reply.length == 1 && reply[0] == CPONG;
     }
 
-    private Response readResponse() throws IOException {
+    /** Reads the response to a request sent with {@link #sendGet}, to its END. */
+    public Response readResponse() throws IOException {
         int status = -1;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
@@ -106,7 +117,8 @@ public final class AjpTestClient implements Closeable {
         out.flush();
     }
 
-    private byte[] readPacket() throws IOException {
+    /** The payload of the next packet from the node (its first byte is the packet's type). */
+    public byte[] readPacket() throws IOException {
         int magic = in.readUnsignedShort();
         if (magic != 0x4142) {
             throw new IOException("bad AJP magic " + Integer.toHexString(magic));
