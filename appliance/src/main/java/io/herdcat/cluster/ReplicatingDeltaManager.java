@@ -140,20 +140,18 @@ final class ReplicatingDeltaManager extends DeltaManager {
 
     /**
      * A changed session's change is queued for group commit ({@link GroupCommit}) and the valve gets
-     * a {@link QueuedChange} to wait on; without a {@link ReplicatingCluster} it is sent on its own.
+     * a {@link QueuedChange} to wait on. The manager always runs under a {@link ReplicatingCluster}
+     * ({@link SessionReplication}).
      */
     @Override
     public ClusterMessage requestCompleted(String sessionId, boolean expires) {
         try {
             if (findSession(sessionId) instanceof VersionedSession session) {
                 long now = System.currentTimeMillis();
-                ClusterMessage msg = getCluster() instanceof ReplicatingCluster cluster
-                        ? session.takeChange(nodeName, change -> new QueuedChange(sessionId, now,
-                                cluster.groupCommit().enqueue(new DeltaBatch.Change(getName(), sessionId,
-                                        VersionedDelta.encode(change)))))
-                        : session.takeChange(nodeName, change -> new SessionMessageImpl(getName(),
-                                SessionMessage.EVT_SESSION_DELTA, VersionedDelta.encode(change), sessionId,
-                                sessionId + "-" + now));
+                GroupCommit groupCommit = ((ReplicatingCluster) getCluster()).groupCommit();
+                ClusterMessage msg = session.takeChange(nodeName, change -> new QueuedChange(sessionId, now,
+                        groupCommit.enqueue(new DeltaBatch.Change(getName(), sessionId,
+                                VersionedDelta.encode(change)))));
                 if (msg != null) {
                     if (!expires) {
                         session.setPrimarySession(true);
