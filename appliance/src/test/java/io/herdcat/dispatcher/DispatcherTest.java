@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP front forwarding over AJP to two real (embedded) Tomcats. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -138,6 +142,34 @@ class DispatcherTest {
         assertEquals("HTTP/1.1 413 Request Entity Too Large",
                 raw("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n"));
         assertEquals(200, get("/who", null).statusCode());
+    }
+
+    @Test
+    void theFrontLogsItsOwn413And504InCombinedFormat(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        FrontAccessLog log = FrontAccessLog.open(file);
+        dispatcher.accessLog(log);
+        HttpResponse<String> late;
+        try {
+            // over front.max.body (1 MiB here): refused from its head
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", raw("POST /echo HTTP/1.1\r\nHost: h\r\n"
+                    + "Referer: http://example.net/form\r\nUser-Agent: uploader\r\nContent-Length: 2000000\r\n\r\n"));
+            // /slow answers after front.reply.timeout (800 ms here)
+            late = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.port() + "/slow?n=1"))
+                    .header("User-Agent", "waiter").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(504, late.statusCode());
+        } finally {
+            dispatcher.accessLog(FrontAccessLog.OFF);
+            log.close();
+        }
+        // each line is written before its response is sent
+        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        assertEquals(2, lines.size(), lines.toString());
+        String combined = "127\\.0\\.0\\.1 - - \\[\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}] ";
+        assertTrue(lines.get(0).matches(combined
+                + "\"POST /echo HTTP/1\\.1\" 413 \\d+ \"http://example\\.net/form\" \"uploader\""), lines.get(0));
+        assertTrue(lines.get(1).matches(combined + "\"GET /slow\\?n=1 HTTP/1\\.1\" 504 "
+                + late.body().getBytes(StandardCharsets.UTF_8).length + " \"-\" \"waiter\""), lines.get(1));
     }
 
     @Test
