@@ -85,6 +85,7 @@ class MetricsIT {
 
     @Test
     void frontMetricsCountRequestsPerNodeOnTheFrontsNodeAndMoveWithTheFront() throws Exception {
+        Promtool.require();
         Cluster.prepare(dir);
         int frontPort = FreePorts.offsetWhereFree(1, 0);
         String[] args = Cluster.frontArgs(dir, frontPort);

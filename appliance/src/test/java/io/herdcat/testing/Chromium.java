@@ -3,7 +3,6 @@ package io.herdcat.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.herdcat.cli.JsonReader;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * A headless Chromium process with its DevTools port open on 127.0.0.1, in a profile folder of its
@@ -39,11 +37,7 @@ public final class Chromium implements AutoCloseable {
 
     /** The Chromium executable on the PATH, if there is one. */
     public static Optional<Path> binary() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return NAMES.stream()
-                .flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(d -> Path.of(d, name)))
-                .filter(Files::isExecutable)
-                .findFirst();
+        return TestEnvironment.onPath(NAMES);
     }
 
     /** Starts Chromium on about:blank with its profile in {@code dir}/profile and waits for its DevTools port. */

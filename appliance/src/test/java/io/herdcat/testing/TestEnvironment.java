@@ -2,8 +2,15 @@ package io.herdcat.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
 /**
- * What a test needs from the machine (a browser, root). Missing, the test fails and says what to
+ * What a test needs from the machine (a browser, root, a tool). Missing, the test fails and says what to
  * install; it is skipped only when the named system property is set to true, so a plain
  * {@code mvn -B verify} never passes by checking nothing.
  */
@@ -24,6 +31,15 @@ public final class TestEnvironment {
         assumeTrue(!Boolean.getBoolean(skipProperty), missing + "; skipped because -D" + skipProperty + "=true");
         throw new AssertionError(missing + " (.ci/run installs what the tests need; -D" + skipProperty
                 + "=true skips these tests instead)");
+    }
+
+    /** The first of {@code names} found as an executable on the PATH, if any. */
+    public static Optional<Path> onPath(List<String> names) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return names.stream()
+                .flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(d -> Path.of(d, name)))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     public static boolean isRoot() {
