@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.herdcat.cli.JsonReader;
 import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.FreePorts;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -132,6 +135,20 @@ class MetricsIT {
                         + front.value("herdcat_front_connections", Map.of("node", "b", "state", "busy")) >= 1);
                 assertEquals(0.0, front.sum("herdcat_front_errors_total"));
             });
+            // requests held at the nodes each hold one AJP connection, busy; once answered it is idle
+            int held = 4;
+            HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+            for (int i = 0; i < held; i++) {
+                slow.add(http11.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontPort + WEBAPP
+                        + "/sleep?ms=20000")).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertFrontConnections(a, held));
+            for (CompletableFuture<HttpResponse<String>> r : slow) {
+                assertEquals(200, r.get(1, TimeUnit.MINUTES).statusCode());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertFrontConnections(a, 0));
+            assertTrue(scrape(a).sum("herdcat_front_connections") >= held, "the held requests' connections stay open");
             // Prometheus' conventions, on a real scrape of a node that runs the front and has served traffic
             Promtool.check(rawScrape(a));
             Promtool.check(rawScrape(b));
@@ -173,6 +190,32 @@ class MetricsIT {
                 new ProcessBuilder("kill", "-CONT", Long.toString(b.pid())).start().waitFor();
             }
         }
+    }
+
+    /**
+     * herdcat_front_connections on the front's node: the states are busy and idle only (no "open" that a
+     * sum would count twice), {@code busy} of them busy in all, and per node busy + idle is the number of
+     * connections the front itself reports open on /status.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertFrontConnections(NodeProcess front, int busy) throws Exception {
+        PrometheusText metrics = scrape(front);
+        Map<String, Object> status = JsonReader.object(Http.get(front.adminUrl("/status")).body());
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) ((Map<String, Object>) status.get("front"))
+                .get("nodes");
+        for (PrometheusText.Sample s : metrics.family("herdcat_front_connections").samples()) {
+            assertTrue(Set.of("busy", "idle").contains(s.labels().get("state")), s.toString());
+        }
+        double busyAll = 0;
+        for (Map<String, Object> node : nodes) {
+            String route = (String) node.get("route");
+            double nodeBusy = metrics.value("herdcat_front_connections", Map.of("node", route, "state", "busy"));
+            double nodeIdle = metrics.value("herdcat_front_connections", Map.of("node", route, "state", "idle"));
+            assertEquals(((Long) node.get("connections")).doubleValue(), nodeBusy + nodeIdle,
+                    route + ": busy + idle is the open connections");
+            busyAll += nodeBusy;
+        }
+        assertEquals(busy, busyAll, "busy connections");
     }
 
     private static PrometheusText scrape(NodeProcess node) throws Exception {
