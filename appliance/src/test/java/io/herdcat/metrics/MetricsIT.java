@@ -141,9 +141,9 @@ class MetricsIT {
             List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
             for (int i = 0; i < held; i++) {
                 slow.add(http11.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontPort + WEBAPP
-                        + "/sleep?ms=20000")).build(), HttpResponse.BodyHandlers.ofString()));
+                        + "/sleep?ms=8000")).build(), HttpResponse.BodyHandlers.ofString()));
             }
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertFrontConnections(a, held));
+            await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertFrontConnections(a, held));
             for (CompletableFuture<HttpResponse<String>> r : slow) {
                 assertEquals(200, r.get(1, TimeUnit.MINUTES).statusCode());
             }
