@@ -100,6 +100,7 @@ final class FrontPipeline extends ChannelInitializer<SocketChannel> {
             h2.streamClosed();
         });
         ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new H2RequestAdapter(),
-                new SendTimeout(options.clients().sendTimeout(), sendTimeouts), new FrontHandler(dispatcher, SlowClientGuard.off()));
+                new StreamSendTimeout(options.clients().sendTimeout(), sendTimeouts),
+                new FrontHandler(dispatcher, SlowClientGuard.off()));
     }
 }

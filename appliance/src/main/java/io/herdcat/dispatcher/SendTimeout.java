@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (nginx's send_timeout): while the client does not read, the front stops reading the node, so a
  * client that never reads would otherwise hold a node's request thread for good. Closing it releases
  * the node connection. A connection with nothing to send is never closed here (the idle timeout and
- * the reply timeout cover waiting). On an HTTP/2 stream, which has no buffer of its own, "waiting" means
- * the stream cannot take more (its flow-control window is spent): only that stream is reset.
+ * the reply timeout cover waiting). An HTTP/2 stream has its own, {@link StreamSendTimeout}.
  */
 final class SendTimeout extends IdleStateHandler {
     private final LongAdder closed;
@@ -31,7 +30,7 @@ final class SendTimeout extends IdleStateHandler {
             return;
         }
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        if (out != null ? out.totalPendingWriteBytes() > 0 : !ctx.channel().isWritable()) {
+        if (out != null && out.totalPendingWriteBytes() > 0) {
             closed.increment();
             ctx.close();
         }
