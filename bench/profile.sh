@@ -5,6 +5,8 @@
 #                through the front (bench/front.sh's throughput load); node 1 profiled: cpu, alloc, wall
 #   replication  two nodes, wrk -t2 -c16 session-writing requests to node a (bench/cluster.sh's cost load,
 #                bench/session-write.lua over 200 sessions); a (sender) and b (receiver) profiled: cpu, alloc, wall
+#   h2           the same two nodes with a TLS front offering h2 by ALPN on node 1, h2load -c32 -m10 -t1 GET
+#                /session-demo/hello (bench/protocols.sh's HTTP/2 load); node 1 profiled: cpu, alloc, wall
 #   startup      one node from process start to its first served GET /session-demo/ (bench/startup.sh's
 #                measure, recommended flags, no archive): cpu and wall from the first instruction
 # Each JVM under load is warmed for WARMUP seconds (90) first (the compilers take about that long to
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-SECTIONS=${SECTIONS:-front replication startup}
+SECTIONS=${SECTIONS:-front h2 replication startup}
 WARMUP=${WARMUP:-90}
 PROFILE_SECONDS=${PROFILE_SECONDS:-20}
 OUT_DIR=${OUT_DIR:-docs/profiles}
@@ -89,6 +91,30 @@ if want front; then
   record "$n1" front
   wait "$load"
   say "front: $(awk '/Requests\/sec/ {print $2}' "$work/front-wrk.txt") requests/s while profiled"
+  stop_all "$n1" "$n2"
+fi
+
+if want h2; then
+  say "h2: two nodes, a TLS front offering h2 on node 1"
+  command -v h2load >/dev/null || { apt-get update -qq; apt-get install -y -qq nghttp2-client; }
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/front.key" -out "$work/front.crt" 2>/dev/null
+  rm -rf "$work/discovery"
+  node node1 18281 18381 18481 --front-port 18100 --front-address 127.0.0.1 --dispatcher always \
+    --front-client-max-connections 0 --front-client-max-requests 0 \
+    --front-tls-cert "$work/front.crt" --front-tls-key "$work/front.key"; n1=$last_pid
+  node node2 18282 18382 18482 --dispatcher never; n2=$last_pid
+  wait_url http://127.0.0.1:18281/session-demo/hello 12000; wait_url http://127.0.0.1:18282/session-demo/hello 12000
+  until curl -skf -o /dev/null https://127.0.0.1:18100/session-demo/hello; do sleep 0.1; done
+  say "h2: warming up $WARMUP s"
+  h2load -c32 -m10 -t1 -D "$WARMUP" https://127.0.0.1:18100/session-demo/hello > /dev/null
+  h2load -c32 -m10 -t1 -D "$((3 * PROFILE_SECONDS + 15))" https://127.0.0.1:18100/session-demo/hello \
+    > "$work/h2-load.txt" &
+  load=$!
+  sleep 2
+  record "$n1" h2
+  wait "$load"
+  say "h2: $(awk '/^finished in/ {print $4}' "$work/h2-load.txt") requests/s while profiled"
   stop_all "$n1" "$n2"
 fi
 
