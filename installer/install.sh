@@ -15,9 +15,14 @@ readonly MIN_JAVA=17
 readonly AUTO_ARCHIVE_JAVA=19
 # the unit as shipped names the archive train-cds makes here (Java 17 and 18) ...
 readonly UNIT_ARCHIVE="-XX:SharedArchiveFile=/opt/herdcat/herdcat.jsa"
-# ... which Java 19 and later replace with one per node that the JVM makes at its first stop and
+# ... which Java 19 to 24 replace with one per node that the JVM makes at its first stop and
 # makes again after a change of the jar or the JDK (in the one folder the node may write)
 readonly AUTO_ARCHIVE="-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive"
+# from this Java on the installer makes an AOT cache instead (JEP 483): the classes train-cds used,
+# loaded and linked ahead, which starts a node faster than either archive
+readonly AOT_CACHE_JAVA=25
+# ... which the unit then names in place of the archive
+readonly AOT_CACHE="-XX:AOTCache=/opt/herdcat/herdcat.aot"
 
 usage() {
   cat <<'EOF'
@@ -374,55 +379,73 @@ random_text() {
   head -c 32 /dev/urandom | base64 | tr -d '\n/+='
 }
 
-# the unit as shipped, with the java it runs replaced when it is not /usr/bin/java, and on Java 19 and
-# later the archive the JVM makes itself instead of the one train-cds makes here
+# the unit as shipped, with the java it runs replaced when it is not /usr/bin/java; on Java 19 to 24
+# the archive the JVM makes itself instead of the one train-cds makes here, on Java 25 and later the
+# AOT cache train-cds makes here
 unit_text() {
   local source=$HERE/../systemd/herdcat@.service archive=$UNIT_ARCHIVE
-  if ((java_major >= AUTO_ARCHIVE_JAVA)); then
+  if ((java_major >= AOT_CACHE_JAVA)); then
+    archive=$AOT_CACHE
+  elif ((java_major >= AUTO_ARCHIVE_JAVA)); then
     archive=$AUTO_ARCHIVE
   fi
   sed -e "s|^ExecStart=$UNIT_JAVA |ExecStart=$java |" -e "/^ExecStart=/s|$UNIT_ARCHIVE|$archive|" "$source"
 }
 
-# the JVM flags of the unit's ExecStart that the archive must be made with
-readonly ARCHIVE_JVM_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx512m -Xlog:cds=off)
+# the JVM flags of the unit's ExecStart that the archive must be made and checked with
+readonly ARCHIVE_JVM_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx512m)
 
-# train_cds ARCHIVE: train-cds of the installed jar, from / so that no herdcat.properties of the
-# current folder counts
+# train_cds FLAGS...: train-cds of the installed jar with the unit's JVM flags and FLAGS, from / so that
+# no herdcat.properties of the current folder counts
 train_cds() {
-  (cd / && "$java" "${ARCHIVE_JVM_FLAGS[@]}" "-XX:ArchiveClassesAtExit=$1" -jar "$OPT_DIR/herdcat.jar" train-cds)
+  (cd / && "$java" "${ARCHIVE_JVM_FLAGS[@]}" "$@" -jar "$OPT_DIR/herdcat.jar" train-cds)
 }
 
-# Java 17 and 18: the class-data archive the unit names, made by train-cds for this jar and this java
-# (a node starts on loopback ports, serves a few requests and stops), when the one there does not load
-# with them (-Xshare:on refuses an archive of another jar or JDK). It holds the jar's path, so for a
-# DESTDIR it is made where the nodes run: the command is printed. Java 19 and later make their own.
+# starts_with FLAGS...: the installed jar starts (--version) with the unit's JVM flags and FLAGS
+starts_with() {
+  "$java" "${ARCHIVE_JVM_FLAGS[@]}" "$@" -jar "$OPT_DIR/herdcat.jar" --version >/dev/null 2>&1
+}
+
+# The archive the unit names, made by train-cds for this jar and this java (a node starts on loopback
+# ports, serves a few requests and stops) when the one there does not load with them: on Java 25 and
+# later the AOT cache /opt/herdcat/herdcat.aot, on Java 17 and 18 the class-data archive
+# /opt/herdcat/herdcat.jsa (-XX:AOTMode=on and -Xshare:on refuse one of another jar or JDK). Either
+# holds the jar's path, so for a DESTDIR it is made where the nodes run: the command is printed. Java
+# 19 to 24 make their own. What was made for a java of another version is removed.
 ensure_archive() {
-  local archive=$OPT_DIR/herdcat.jsa
-  if ((java_major >= AUTO_ARCHIVE_JAVA)); then
-    remove "$archive"
+  local name what quiet record strict use
+  if ((java_major >= AOT_CACHE_JAVA)); then
+    remove "$OPT_DIR/herdcat.jsa"
+    name=herdcat.aot what="AOT cache" quiet=-Xlog:aot=off record=-XX:AOTCacheOutput
+    strict=-XX:AOTMode=on use=-XX:AOTCache
+  elif ((java_major >= AUTO_ARCHIVE_JAVA)); then
+    remove "$OPT_DIR/herdcat.jsa" "$OPT_DIR/herdcat.aot"
     return 0
+  else
+    remove "$OPT_DIR/herdcat.aot"
+    name=herdcat.jsa what="class-data archive" quiet=-Xlog:cds=off record=-XX:ArchiveClassesAtExit
+    strict=-Xshare:on use=-XX:SharedArchiveFile
   fi
   if [[ -n $DEST ]]; then
-    say "to start the nodes faster, make their class-data archive where they run, as root, once per jar and JDK:"
-    echo "  $java ${ARCHIVE_JVM_FLAGS[*]} -XX:ArchiveClassesAtExit=/opt/herdcat/herdcat.jsa -jar /opt/herdcat/herdcat.jar train-cds"
+    say "to start the nodes faster, make their $what where they run, as root, once per jar and JDK:"
+    echo "  $java ${ARCHIVE_JVM_FLAGS[*]} $quiet $record=/opt/herdcat/$name -jar /opt/herdcat/herdcat.jar train-cds"
     return 0
   fi
-  if "$java" -Xshare:on "-XX:SharedArchiveFile=$archive" -jar "$OPT_DIR/herdcat.jar" --version >/dev/null 2>&1; then
+  if starts_with "$strict" "$use=$OPT_DIR/$name"; then
     return 0
   fi
   local tmp log
-  tmp=$(mktemp "$OPT_DIR/.herdcat.jsa.XXXXXX")
+  tmp=$(mktemp "$OPT_DIR/.$name.XXXXXX")
   log=$(mktemp)
-  say "making the class-data archive /opt/herdcat/herdcat.jsa (train-cds) so that the nodes start faster"
-  if train_cds "$tmp" >"$log" 2>&1 &&
-    "$java" -Xshare:on "-XX:SharedArchiveFile=$tmp" -jar "$OPT_DIR/herdcat.jar" --version >/dev/null 2>&1; then
+  say "making the $what /opt/herdcat/$name (train-cds) so that the nodes start faster"
+  if train_cds "$quiet" "$record=$tmp" >"$log" 2>&1 && starts_with "$strict" "$use=$tmp"; then
     chmod 644 "$tmp"
-    mv -f "$tmp" "$archive"
-    changed "made /opt/herdcat/herdcat.jsa"
+    mv -f "$tmp" "$OPT_DIR/$name"
+    changed "made /opt/herdcat/$name"
   else
-    rm -f "$tmp"
-    say "warning: train-cds failed, the nodes start without a class-data archive: $(tail -n 1 "$log")"
+    # the JVM records an AOT cache's training in FILE.config, removed once the cache is made
+    rm -f "$tmp" "$tmp.config"
+    say "warning: train-cds failed, the nodes start without the $what: $(tail -n 1 "$log")"
   fi
   rm -f "$log"
 }
