@@ -65,15 +65,71 @@ final class Installer {
      * systemd runs) and {@code stubs} comes first on {@code PATH}. Needs root.
      */
     static Result runOnHost(Path root, Path stubs, List<String> args) throws IOException, InterruptedException {
+        List<String> script = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        script.addAll(args);
+        return onHost(root, stubs, script);
+    }
+
+    /** Any command as {@link #runOnHost} runs the installer: it sees what the installer wrote where it wrote it. */
+    static Result onHost(Path root, Path stubs, List<String> command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "set -e; root=$1; stubs=$2; shift 2; mount -t tmpfs tmpfs /run; mkdir -p /run/systemd/system; "
                         + "for d in " + String.join(" ", HOST_DIRS) + "; do mkdir -p \"$root/$d\"; "
                         + "mount --bind \"$root/$d\" \"/$d\"; done; PATH=$stubs:$PATH exec \"$@\"",
-                "sh", root.toString(), stubs.toString(), "bash", SCRIPT.toString()));
-        cmd.addAll(args);
+                "sh", root.toString(), stubs.toString()));
+        cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("DESTDIR");
-        return exec(pb, args);
+        return exec(pb, command);
+    }
+
+    /**
+     * A stand-in for {@code systemctl} in {@code stubs}, for {@link #runOnHost}: it records each call in
+     * {@code state/calls} and keeps which units are enabled and active as files in {@code state}; start
+     * and restart fail for a unit with a {@code fail-UNIT} file there.
+     */
+    static void stubSystemctl(Path stubs, Path state) throws IOException {
+        Path systemctl = Files.writeString(stubs.resolve("systemctl"), SYSTEMCTL.replace("STATE", state.toString()));
+        Files.setPosixFilePermissions(systemctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static final String SYSTEMCTL = """
+            #!/bin/sh
+            s=STATE
+            echo "$*" >>"$s/calls"
+            verb=$1
+            shift
+            unit=""
+            for a in "$@"; do case $a in --*) ;; *) unit=$a ;; esac; done
+            case $verb in
+              daemon-reload) ;;
+              is-enabled) test -e "$s/enabled-$unit" ;;
+              is-active) test -e "$s/active-$unit" ;;
+              enable) touch "$s/enabled-$unit" ;;
+              start | restart) if test -e "$s/fail-$unit"; then exit 1; fi; touch "$s/active-$unit" ;;
+              disable) rm -f "$s/enabled-$unit" "$s/active-$unit" ;;
+              *) echo "systemctl $verb is not expected" >&2; exit 3 ;;
+            esac
+            """;
+
+    /**
+     * A java that says it is Java {@code version} and runs as the java running the tests: the installer
+     * takes it for that version (it reads {@code java.specification.version}), the jar still runs.
+     */
+    static Path javaSaying(Path dir, int version) throws IOException {
+        Path java = dir.resolve("java" + version);
+        Files.writeString(java, "#!/bin/sh\n"
+                + "case \"$*\" in *-XshowSettings:properties*) echo '    java.specification.version = " + version
+                + "' >&2; exit 0 ;; esac\n"
+                + "exec " + java() + " \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
+    /** The {@code ExecStart=} line of a unit file. */
+    static String execStart(Path unit) throws IOException {
+        return Files.readAllLines(unit).stream().filter(l -> l.startsWith("ExecStart=")).findFirst()
+                .orElseThrow(() -> new AssertionError(unit + " has no ExecStart"));
     }
 
     /**

@@ -132,9 +132,7 @@ class InstallerIT {
                 .contains("exec " + Installer.java() + " "), "the command runs the same java");
 
         for (String instance : List.of("herdcat@web-1.service", "herdcat@web-2.service")) {
-            Result verify = command("systemd-analyze", "verify", dest.resolve("etc/systemd/system/" + instance).toString());
-            assertEquals(0, verify.status(), verify.toString());
-            assertEquals("", verify.out().strip() + verify.err().strip(), "systemd-analyze verify " + instance + " warns");
+            assertUnitVerifies(instance);
         }
         double template = exposure("systemd-analyze", "security", "--offline=true",
                 dest.resolve("etc/systemd/system/herdcat@.service").toString());
@@ -147,25 +145,42 @@ class InstallerIT {
 
     @Test
     void onJava19AndLaterTheUnitHasEachNodesJvmMakeItsOwnClassDataArchive() throws Exception {
-        Path java21 = dir.resolve("java21");
-        Files.writeString(java21, "#!/bin/sh\n"
-                + "case \"$*\" in *-XshowSettings:properties*) echo '    java.specification.version = 21' >&2; exit 0 ;; esac\n"
-                + "exec " + Installer.java() + " \"$@\"\n");
-        Files.setPosixFilePermissions(java21, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path java21 = Installer.javaSaying(dir, 21);
         Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java21.toString(),
                 "--name", "web"));
         assertEquals(0, r.status(), r.toString());
 
-        String unit = Files.readString(dest.resolve("etc/systemd/system/herdcat@.service"));
-        String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
         assertEquals("ExecStart=" + java21 + " -XX:+UseSerialGC -Xms32m -Xmx512m "
                 + "-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive "
-                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat", execStart);
+                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat",
+                Installer.execStart(dest.resolve("etc/systemd/system/herdcat@.service")));
         assertFalse(r.out().contains("train-cds"), "nothing to make at install: " + r);
         assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.jsa")));
-        Result verify = command("systemd-analyze", "verify", dest.resolve("etc/systemd/system/herdcat@web.service").toString());
+        assertUnitVerifies("herdcat@web.service");
+    }
+
+    @Test
+    void onJava25TheUnitNamesTheAotCacheThatADestdirInstallSaysHowToMake() throws Exception {
+        Path java25 = Installer.javaSaying(dir, 25);
+        Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java25.toString(),
+                "--name", "web"));
+        assertEquals(0, r.status(), r.toString());
+
+        assertEquals("ExecStart=" + java25 + " -XX:+UseSerialGC -Xms32m -Xmx512m -XX:AOTCache=/opt/herdcat/herdcat.aot "
+                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat",
+                Installer.execStart(dest.resolve("etc/systemd/system/herdcat@.service")));
+        assertTrue(r.out().contains("  " + java25 + " -XX:+UseSerialGC -Xms32m -Xmx512m -Xlog:aot=off "
+                + "-XX:AOTCacheOutput=/opt/herdcat/herdcat.aot -jar /opt/herdcat/herdcat.jar train-cds\n"),
+                "the cache holds the jar's path: made where the nodes run, with the unit's flags: " + r);
+        assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.aot")));
+        assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.jsa")));
+        assertUnitVerifies("herdcat@web.service");
+    }
+
+    private void assertUnitVerifies(String instance) throws Exception {
+        Result verify = command("systemd-analyze", "verify", dest.resolve("etc/systemd/system/" + instance).toString());
         assertEquals(0, verify.status(), verify.toString());
-        assertEquals("", verify.out().strip() + verify.err().strip(), "systemd-analyze verify warns");
+        assertEquals("", verify.out().strip() + verify.err().strip(), "systemd-analyze verify " + instance + " warns");
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.herdcat.testing.TestEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,26 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class InstallerServicesIT {
-    /** Records the call; start and restart fail for a unit with a {@code fail-UNIT} file. */
-    private static final String SYSTEMCTL = """
-            #!/bin/sh
-            s=STATE
-            echo "$*" >>"$s/calls"
-            verb=$1
-            shift
-            unit=""
-            for a in "$@"; do case $a in --*) ;; *) unit=$a ;; esac; done
-            case $verb in
-              daemon-reload) ;;
-              is-enabled) test -e "$s/enabled-$unit" ;;
-              is-active) test -e "$s/active-$unit" ;;
-              enable) touch "$s/enabled-$unit" ;;
-              start | restart) if test -e "$s/fail-$unit"; then exit 1; fi; touch "$s/active-$unit" ;;
-              disable) rm -f "$s/enabled-$unit" "$s/active-$unit" ;;
-              *) echo "systemctl $verb is not expected" >&2; exit 3 ;;
-            esac
-            """;
-
     @TempDir
     Path dir;
     Path root;
@@ -63,8 +42,7 @@ class InstallerServicesIT {
         root = Files.createDirectory(dir.resolve("root"));
         state = Files.createDirectory(dir.resolve("state"));
         stubs = Files.createDirectory(dir.resolve("bin"));
-        Path systemctl = Files.writeString(stubs.resolve("systemctl"), SYSTEMCTL.replace("STATE", state.toString()));
-        Files.setPosixFilePermissions(systemctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Installer.stubSystemctl(stubs, state);
         String java = Installer.java();
         Path newer = Installer.newerJar(dir);
 

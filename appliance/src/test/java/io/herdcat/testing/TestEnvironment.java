@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * What a test needs from the machine (a browser, root, a tool). Missing, the test fails and says what to
- * install; it is skipped only when the named system property is set to true, so a plain
+ * What a test needs from the machine (a browser, root, a tool, a second JDK). Missing, the test fails and
+ * says what to install; it is skipped only when the named system property is set to true, so a plain
  * {@code mvn -B verify} never passes by checking nothing.
  */
 public final class TestEnvironment {
@@ -19,6 +19,8 @@ public final class TestEnvironment {
     public static final String SKIP_BROWSER = "herdcat.tests.skipBrowser";
     /** Skips the tests that need root (network interfaces and namespaces, packet capture). */
     public static final String SKIP_ROOT = "herdcat.tests.skipRoot";
+    /** Skips the tests that run a second JDK, Java 25 (the installer's AOT cache). */
+    public static final String SKIP_JAVA25 = "herdcat.tests.skipJava25";
 
     private TestEnvironment() {
     }
