@@ -144,37 +144,35 @@ class InstallerIT {
     }
 
     @Test
-    void onJava19AndLaterTheUnitHasEachNodesJvmMakeItsOwnClassDataArchive() throws Exception {
+    void onJava19To24TheUnitHasEachNodesJvmMakeItsOwnClassDataArchive() throws Exception {
         Path java21 = Installer.javaSaying(dir, 21);
-        Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java21.toString(),
-                "--name", "web"));
-        assertEquals(0, r.status(), r.toString());
-
-        assertEquals("ExecStart=" + java21 + " -XX:+UseSerialGC -Xms32m -Xmx512m "
-                + "-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive "
-                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat",
-                Installer.execStart(dest.resolve("etc/systemd/system/herdcat@.service")));
+        Result r = installNodeWebAndAssertExecStart(java21,
+                "-XX:SharedArchiveFile=/var/lib/herdcat/%i/herdcat.jsa -XX:+AutoCreateSharedArchive");
         assertFalse(r.out().contains("train-cds"), "nothing to make at install: " + r);
         assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.jsa")));
-        assertUnitVerifies("herdcat@web.service");
     }
 
     @Test
     void onJava25TheUnitNamesTheAotCacheThatADestdirInstallSaysHowToMake() throws Exception {
         Path java25 = Installer.javaSaying(dir, 25);
-        Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java25.toString(),
-                "--name", "web"));
-        assertEquals(0, r.status(), r.toString());
-
-        assertEquals("ExecStart=" + java25 + " -XX:+UseSerialGC -Xms32m -Xmx512m -XX:AOTCache=/opt/herdcat/herdcat.aot "
-                + "-jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat",
-                Installer.execStart(dest.resolve("etc/systemd/system/herdcat@.service")));
+        Result r = installNodeWebAndAssertExecStart(java25, "-XX:AOTCache=/opt/herdcat/herdcat.aot");
         assertTrue(r.out().contains("  " + java25 + " -XX:+UseSerialGC -Xms32m -Xmx512m -Xlog:aot=off "
                 + "-XX:AOTCacheOutput=/opt/herdcat/herdcat.aot -jar /opt/herdcat/herdcat.jar train-cds\n"),
                 "the cache holds the jar's path: made where the nodes run, with the unit's flags: " + r);
         assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.aot")));
         assertFalse(Files.exists(dest.resolve("opt/herdcat/herdcat.jsa")));
+    }
+
+    /** Installs node web to run on {@code java}; its unit, which systemd accepts, starts it with {@code archiveFlags}. */
+    private Result installNodeWebAndAssertExecStart(Path java, String archiveFlags) throws Exception {
+        Result r = Installer.runExactly(dest, List.of("--jar", NodeProcess.jar().toString(), "--java", java.toString(),
+                "--name", "web"));
+        assertEquals(0, r.status(), r.toString());
+        assertEquals("ExecStart=" + java + " -XX:+UseSerialGC -Xms32m -Xmx512m " + archiveFlags
+                + " -jar /opt/herdcat/herdcat.jar --config /etc/herdcat/%i.properties --user herdcat",
+                Installer.execStart(dest.resolve("etc/systemd/system/herdcat@.service")));
         assertUnitVerifies("herdcat@web.service");
+        return r;
     }
 
     private void assertUnitVerifies(String instance) throws Exception {
