@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * installed paths (the {@code DESTDIR}'s {@code /opt/herdcat}, {@code /etc/herdcat} and
  * {@code /var/lib/herdcat} bound over the real ones in a mount namespace of its own, inside a network
  * namespace), says {@code READY=1}, serves the demo WAR the installer put into its webapps, directly
- * and through the front on port 80, and the installed {@code herdcat} command reads its status.
+ * and through the front on port 80, and the installed {@code herdcat} command reads its status. On
+ * Java 25 too, with the AOT cache its unit names.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @ExtendWith(DumpOutputOnFailure.class)
@@ -55,13 +56,40 @@ class InstalledServiceIT {
     void theInstalledNodeStartsAsItsServiceWouldAndServesTheDemo() throws Exception {
         TestEnvironment.require(TestEnvironment.isRoot() && Hosts.available(), TestEnvironment.SKIP_ROOT,
                 "starting the installed node as its service would needs a test run as root");
+        installStartAndServe(Path.of(Installer.java()), false);
+    }
+
+    /**
+     * On Java 25 the unit names the AOT cache; made by the command the {@code DESTDIR} install prints,
+     * run where the nodes run, the node starts with it (the JVM says nothing of it: it would log why it
+     * could not use it) and serves.
+     */
+    @Test
+    void onJava25TheInstalledNodeStartsWithTheAotCacheThePrintedCommandMakes() throws Exception {
+        TestEnvironment.require(TestEnvironment.isRoot() && Hosts.available(), TestEnvironment.SKIP_ROOT,
+                "starting the installed node as its service would needs a test run as root");
+        Installer.requireJava25();
+        installStartAndServe(Installer.JAVA25, true);
+    }
+
+    private void installStartAndServe(Path java, boolean aotCache) throws Exception {
         Path dest = Files.createDirectory(dir.resolve("root"));
         try (Hosts hosts = new Hosts(1); Installer.MountPoints mountPoints = new Installer.MountPoints(INSTALLED)) {
             String address = hosts.address(0);
-            Result install = Installer.run(dest, "--name", "svc", "--war", System.getProperty("herdcat.demoWar"),
+            Result install = Installer.runWith(java, dest, "--name", "svc", "--war", System.getProperty("herdcat.demoWar"),
                     "--peers", address + ":7800", "--set", "cluster.address=" + address);
             assertEquals(0, install.status(), install.toString());
             Path unit = dest.resolve("etc/systemd/system/herdcat@.service");
+            if (aotCache) {
+                String make = install.out().lines().filter(l -> l.contains("-XX:AOTCacheOutput=")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no command to make the AOT cache:\n" + install));
+                List<String> cmd = new ArrayList<>(inNamespaceAsInstalled(hosts.namespace(0), dest));
+                cmd.addAll(Arrays.asList(make.strip().split("\\s+")));
+                Result made = run(cmd);
+                assertEquals(0, made.status(), made.toString());
+                assertTrue(Files.size(dest.resolve("opt/herdcat/herdcat.aot")) > 0, made.toString());
+                assertTrue(value(unit, "ExecStart").contains(" -XX:AOTCache=/opt/herdcat/herdcat.aot "));
+            }
             Path notifyDir = Files.createDirectory(dir.resolve("notify"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             Files.setPosixFilePermissions(notifyDir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -77,6 +105,9 @@ class InstalledServiceIT {
                     assertTrue(ready.startsWith("READY=1\n"), ready);
                     assertEquals(200, Http.status("http://" + address + ":8080/session-demo/hello"),
                             "the demo WAR serves once the node says it is ready");
+                    if (aotCache) {
+                        assertFalse(node.output().contains("][aot]"), "the JVM used the AOT cache:\n" + node.output());
+                    }
                     await("the front on port 80").atMost(Duration.ofSeconds(30))
                             .until(() -> Http.status("http://" + address + "/session-demo/hello") == 200);
                     for (ProcStatus.Thread t : ProcStatus.threads(node.pid())) {

@@ -3,6 +3,7 @@ package io.herdcat.installer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.herdcat.testing.NodeProcess;
+import io.herdcat.testing.TestEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,15 @@ final class Installer {
         }
     }
 
+    /** The machines' second JDK, which the tests of the AOT cache run. */
+    static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    /** Fails, or skips with {@code -Dherdcat.tests.skipJava25=true}, when {@link #JAVA25} is missing. */
+    static void requireJava25() {
+        TestEnvironment.require(Files.isExecutable(JAVA25), TestEnvironment.SKIP_JAVA25,
+                "no Java 25 at " + JAVA25 + " (Temurin 25, the second JDK of the project's machines)");
+    }
+
     /** The java running the tests: the installer is told to run nodes with it. */
     static String java() {
         return ProcessHandle.current().info().command().orElseThrow();
@@ -44,7 +54,12 @@ final class Installer {
 
     /** {@code install.sh ARGS} with {@code DESTDIR=destdir} and the jar under test. */
     static Result run(Path destdir, String... args) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of("--jar", NodeProcess.jar().toString(), "--java", java()));
+        return runWith(Path.of(java()), destdir, args);
+    }
+
+    /** {@code install.sh ARGS} with {@code DESTDIR=destdir}, the jar under test and {@code --java java}. */
+    static Result runWith(Path java, Path destdir, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--jar", NodeProcess.jar().toString(), "--java", java.toString()));
         all.addAll(List.of(args));
         return runExactly(destdir, all);
     }

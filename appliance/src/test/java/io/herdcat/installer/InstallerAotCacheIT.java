@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class InstallerAotCacheIT {
-    private static final Path JAVA25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final Path JAVA25 = Installer.JAVA25;
     private static final String JAR = "/opt/herdcat/herdcat.jar";
 
     @TempDir
@@ -41,8 +41,7 @@ class InstallerAotCacheIT {
     void onJava25TheInstallerMakesTheAotCacheTheUnitNamesAndMakesItAgainForANewJar() throws Exception {
         TestEnvironment.require(TestEnvironment.isRoot(), TestEnvironment.SKIP_ROOT,
                 "installing on this host (in a mount namespace of its own) needs a test run as root");
-        TestEnvironment.require(Files.isExecutable(JAVA25), TestEnvironment.SKIP_JAVA25,
-                "no Java 25 at " + JAVA25 + " (Temurin 25, the second JDK of the project's machines)");
+        Installer.requireJava25();
         root = Files.createDirectory(dir.resolve("root"));
         stubs = Files.createDirectory(dir.resolve("bin"));
         Installer.stubSystemctl(stubs, Files.createDirectory(dir.resolve("state")));
