@@ -75,14 +75,21 @@ node() {
   pids+=("$last_pid")
 }
 
-if want front; then
-  say "front: two nodes, the front on node 1"
+# front_nodes SCHEME [ARGS...]: node1 running the front (with ARGS) and node2, both serving, the front
+# answering on SCHEME://127.0.0.1:18100; pids in n1 and n2
+front_nodes() {
+  local scheme=$1; shift
   rm -rf "$work/discovery"
   node node1 18281 18381 18481 --front-port 18100 --front-address 127.0.0.1 --dispatcher always \
-    --front-client-max-connections 0 --front-client-max-requests 0; n1=$last_pid
+    --front-client-max-connections 0 --front-client-max-requests 0 "$@"; n1=$last_pid
   node node2 18282 18382 18482 --dispatcher never; n2=$last_pid
   wait_url http://127.0.0.1:18281/session-demo/hello 12000; wait_url http://127.0.0.1:18282/session-demo/hello 12000
-  wait_url http://127.0.0.1:18100/session-demo/hello 12000
+  wait_url "$scheme://127.0.0.1:18100/session-demo/hello" 12000
+}
+
+if want front; then
+  say "front: two nodes, the front on node 1"
+  front_nodes http
   say "front: warming up $WARMUP s"
   wrk -t2 -c32 -d"${WARMUP}s" http://127.0.0.1:18100/session-demo/hello > /dev/null
   wrk -t2 -c32 -d"$((3 * PROFILE_SECONDS + 15))s" http://127.0.0.1:18100/session-demo/hello > "$work/front-wrk.txt" &
@@ -99,13 +106,7 @@ if want h2; then
   command -v h2load >/dev/null || { apt-get update -qq; apt-get install -y -qq nghttp2-client; }
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/front.key" -out "$work/front.crt" 2>/dev/null
-  rm -rf "$work/discovery"
-  node node1 18281 18381 18481 --front-port 18100 --front-address 127.0.0.1 --dispatcher always \
-    --front-client-max-connections 0 --front-client-max-requests 0 \
-    --front-tls-cert "$work/front.crt" --front-tls-key "$work/front.key"; n1=$last_pid
-  node node2 18282 18382 18482 --dispatcher never; n2=$last_pid
-  wait_url http://127.0.0.1:18281/session-demo/hello 12000; wait_url http://127.0.0.1:18282/session-demo/hello 12000
-  until curl -skf -o /dev/null https://127.0.0.1:18100/session-demo/hello; do sleep 0.1; done
+  front_nodes https --front-tls-cert "$work/front.crt" --front-tls-key "$work/front.key"
   say "h2: warming up $WARMUP s"
   h2load -c32 -m10 -t1 -D "$WARMUP" https://127.0.0.1:18100/session-demo/hello > /dev/null
   h2load -c32 -m10 -t1 -D "$((3 * PROFILE_SECONDS + 15))" https://127.0.0.1:18100/session-demo/hello \
