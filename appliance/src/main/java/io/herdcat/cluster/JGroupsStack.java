@@ -33,6 +33,9 @@ import org.jgroups.stack.Protocol;
  * authenticated, headers included, replays refused) and joins proven with {@link HmacAuthToken}.
  */
 final class JGroupsStack {
+    /** A discovery answer from a running cluster on a LAN takes milliseconds; see {@link QuietDiscoveryWindow}. */
+    static final long QUIET_DISCOVERY_MILLIS = 200;
+
     private JGroupsStack() {
     }
 
@@ -46,6 +49,11 @@ final class JGroupsStack {
         stack.add(new NON_BLOCKING_SENDS());
         stack.add(new MessageSeal(cs.secret(), cs.name(), rejected, new SecretMismatchDetector(node)));
         stack.add(discovery(cs, discoveryRoot));
+        if (cs.discovery() != ClusterSettings.Discovery.FOLDER) {
+            // a lone node forms its cluster once nobody at all has answered or asked in this time; the folder
+            // needs no window: what a node reads there under the folder's join lock is complete
+            stack.add(new QuietDiscoveryWindow(QUIET_DISCOVERY_MILLIS));
+        }
 
         MERGE3 merge = new MERGE3();
         // partitions that heal (or nodes that still missed each other) merge within about 3 s
@@ -67,9 +75,9 @@ final class JGroupsStack {
         token.setAuth(auth);
         stack.add(auth.setAuthToken(token));
         GMS gms = new GMS();
-        // how long a joiner waits for a coordinator's answer (a busy coordinator of a starting host can
-        // take a while); nodes that find no coordinator but each other retry every 300 ms until the lowest
-        // of them has formed the cluster
+        // how long a joiner that has heard someone waits for a coordinator's answer, and for its JOIN's
+        // (a busy coordinator of a starting host can take a while); nodes that find no coordinator but each
+        // other retry every 300 ms until the lowest of them has formed the cluster
         gms.setJoinTimeout(1000);
         gms.setMaxJoinAttempts(10);
         gms.setValue("all_clients_retry_timeout", 300);

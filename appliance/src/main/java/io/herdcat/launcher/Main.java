@@ -2,10 +2,13 @@ package io.herdcat.launcher;
 
 import io.herdcat.cli.AdminCommands;
 import io.herdcat.config.ConfigException;
+import io.herdcat.config.Setting;
 import io.herdcat.importer.ImportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -41,6 +44,10 @@ public final class Main {
         PrintStream err = System.err;
         Path workingDir = Path.of("").toAbsolutePath();
         try {
+            Optional<Map<Setting, String>> nodeStart = NodeArguments.settingsOnly(args);
+            if (nodeStart.isPresent()) {
+                return new NodeLauncher(nodeStart.get(), System.getenv(), workingDir).run();
+            }
             ParseResult parsed = CommandLineSpec.parse(args);
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return OK;

@@ -8,6 +8,8 @@ import io.herdcat.testing.Cluster;
 import io.herdcat.testing.DumpOutputOnFailure;
 import io.herdcat.testing.Http;
 import io.herdcat.testing.NodeProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,52 @@ class MembershipMergeIT {
                     n.close();
                 }
             }
+        }
+    }
+
+    /**
+     * Without a discovery folder, nodes that hear each other while they discover wait out the whole join
+     * timeout and agree on one coordinator ({@link QuietDiscoveryWindow} shortens only a discovery that
+     * heard nobody), so nodes started together still form one view by joins.
+     */
+    @Test
+    void nodesStartedTogetherWithPeersFormOneViewWithoutAMerge() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            Path sub = Files.createDirectories(dir.resolve("peers-" + round));
+            Path webapps = Cluster.prepare(sub);
+            Path secret = Files.writeString(sub.resolve("cluster.secret"), "peers-test-secret-0123456789");
+            List<Integer> ports = List.of(freePort(), freePort(), freePort());
+            List<String> peers = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+            List<NodeProcess> nodes = new ArrayList<>();
+            try {
+                List<String> names = List.of("a", "b", "c");
+                for (int i = 0; i < names.size(); i++) {
+                    nodes.add(NodeProcess.startWithPeers(names.get(i), sub, webapps, ports.get(i), peers,
+                            "--cluster-address", "127.0.0.1", "--secret-file", secret.toString()));
+                }
+                for (NodeProcess n : nodes) {
+                    n.awaitReady();
+                }
+                for (NodeProcess n : nodes) {
+                    await().atMost(VIEW).until(() -> Cluster.members(n).size() == 3);
+                }
+                for (NodeProcess n : nodes) {
+                    for (String sign : MERGE_SIGNS) {
+                        assertFalse(n.output().contains(sign), "round " + round + ": one view by joins, no merge: "
+                                + sign);
+                    }
+                }
+            } finally {
+                for (NodeProcess n : nodes) {
+                    n.close();
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 

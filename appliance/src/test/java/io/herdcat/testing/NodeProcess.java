@@ -100,8 +100,25 @@ public final class NodeProcess implements AutoCloseable {
                                     String... extraArgs) throws IOException {
         Path ready = dir.resolve(name + ".ready.json");
         Files.deleteIfExists(ready);
-        return new NodeProcess(name, command(jar, List.of(), nodeArgs(name, dir, webapps, ready, extraArgs)), dir, env,
-                ready);
+        return new NodeProcess(name, command(jar, List.of(), nodeArgs(name, dir, webapps, ready, discoveryFolder(dir),
+                extraArgs)), dir, env, ready);
+    }
+
+    /**
+     * {@link #start(String, Path, Path, String...)} finding the other nodes at {@code peers} (host:port of
+     * their JGroups ports) instead of through a discovery folder, with JGroups on {@code jgroupsPort}.
+     */
+    public static NodeProcess startWithPeers(String name, Path dir, Path webapps, int jgroupsPort, List<String> peers,
+                                             String... extraArgs) throws IOException {
+        Path ready = dir.resolve(name + ".ready.json");
+        Files.deleteIfExists(ready);
+        List<String> discovery = List.of("--peers", String.join(",", peers), "--jgroups-port", Integer.toString(jgroupsPort));
+        return new NodeProcess(name, command(jar(), List.of(), nodeArgs(name, dir, webapps, ready, discovery, extraArgs)),
+                dir, Map.of(), ready);
+    }
+
+    private static List<String> discoveryFolder(Path dir) {
+        return List.of("--discovery-dir", dir.resolve("discovery").toString(), "--jgroups-port", "0");
     }
 
     /**
@@ -115,16 +132,17 @@ public final class NodeProcess implements AutoCloseable {
         Files.deleteIfExists(ready);
         List<String> cmd = new ArrayList<>(List.of("sh", "-c",
                 "while :; do \"$@\"; s=$?; [ $s -eq 75 ] || exit $s; done", "sh"));
-        cmd.addAll(command(jar, List.of(), nodeArgs(name, dir, webapps, ready, extraArgs)));
+        cmd.addAll(command(jar, List.of(), nodeArgs(name, dir, webapps, ready, discoveryFolder(dir), extraArgs)));
         return new NodeProcess(name, cmd, dir, Map.of(), ready);
     }
 
-    private static List<String> nodeArgs(String name, Path dir, Path webapps, Path ready, String... extraArgs) {
+    private static List<String> nodeArgs(String name, Path dir, Path webapps, Path ready, List<String> discovery,
+                                         String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--name", name, "--webapps", webapps.toString(),
                 "--work-dir", dir.resolve("work-" + name).toString(), "--ready-file", ready.toString(),
                 "--http-port", "0", "--ajp-port", "0", "--admin-port", "0", "--deploy-scan-interval", "1s",
-                "--cluster", CLUSTER, "--discovery-dir", dir.resolve("discovery").toString(),
-                "--tribes-port", "0", "--jgroups-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
+                "--cluster", CLUSTER, "--tribes-port", "0", "--front-port", "0", "--front-address", "127.0.0.1"));
+        args.addAll(discovery);
         args.addAll(rootArgs(extraArgs));
         args.addAll(List.of(extraArgs));
         return args;
