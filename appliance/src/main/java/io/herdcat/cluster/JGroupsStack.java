@@ -1,7 +1,10 @@
 package io.herdcat.cluster;
 
 import io.herdcat.config.NodeConfig.ClusterSettings;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +26,7 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Configurator;
 import org.jgroups.stack.Protocol;
 
 /**
@@ -40,6 +44,10 @@ final class JGroupsStack {
     }
 
     static List<Protocol> build(ClusterSettings cs, Path discoveryRoot, String node, RejectedMessages rejected) {
+        // every address the stack uses is set below (the transport's and failure detection's bind address,
+        // the multicast group), so JGroups' scan of every protocol's fields and methods for default
+        // addresses, reflection over their annotations on the join's path, is skipped
+        Configurator.skipSettingDefaultValues(true);
         List<Protocol> stack = new ArrayList<>();
         TCP tcp = new TCP();
         tcp.setBindAddress(cs.address());
@@ -108,9 +116,19 @@ final class JGroupsStack {
             case MULTICAST -> {
                 MPING ping = new MPING();
                 ping.setBindAddr(cs.address());
+                // JGroups' default group, named here since its scan for default addresses is skipped
+                ping.setMcastAddr(multicastGroup(cs.address()));
                 yield ping;
             }
         };
+    }
+
+    private static InetAddress multicastGroup(InetAddress bindAddress) {
+        try {
+            return InetAddress.getByName(bindAddress instanceof Inet6Address ? "ff0e::5:6:7" : "232.5.6.7");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a literal address did not parse", e);
+        }
     }
 
     private static InetSocketAddress socketAddress(String hostPort) {
