@@ -9,15 +9,18 @@
 #                /session-demo/hello (bench/protocols.sh's HTTP/2 load); node 1 profiled: cpu, alloc, wall
 #   startup      one node from process start to its first served GET /session-demo/ (bench/startup.sh's
 #                measure, recommended flags, no archive): cpu and wall from the first instruction
+#   startup25    the same on Java 25 (JAVA25) with the AOT cache the installer makes (train-cds with
+#                -XX:AOTCacheOutput) and multicast discovery, exactly as bench/startup.sh's fastest row; cpu
+#                and wall with every thread apart (the JIT's compiler threads among them)
 # Each JVM under load is warmed for WARMUP seconds (90) first (the compilers take about that long to
 # settle on two cores), then each event is recorded for PROFILE_SECONDS (20) while the load goes on.
-# Usage: bench/profile.sh   (SECTIONS="front replication startup"; writes docs/profiles/*.html, and the same
+# Usage: bench/profile.sh   (SECTIONS="front h2 replication startup startup25"; writes docs/profiles/*.html, and the same
 #        profiles as collapsed stacks in bench/out/profiles/; about 9 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-SECTIONS=${SECTIONS:-front h2 replication startup}
+SECTIONS=${SECTIONS:-front h2 replication startup startup25}
 WARMUP=${WARMUP:-90}
 PROFILE_SECONDS=${PROFILE_SECONDS:-20}
 OUT_DIR=${OUT_DIR:-docs/profiles}
@@ -163,6 +166,28 @@ if want startup; then
     profiler "$s" "dump,collapsed,file=$(realpath bench/out)/profiles/startup-$event.collapsed"
     profiler "$s" "stop,file=$(realpath "$OUT_DIR")/startup-$event.html,title=startup $event (first response at $served ms)"
     say "startup-$event.html (first response at $served ms)"
+    stop_all "$s"
+  done
+fi
+if want startup25; then
+  JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+  aot="$work/herdcat.aot"
+  # shellcheck disable=SC2086
+  "$JAVA25" $NODE_FLAGS -Xlog:aot=off -XX:AOTCacheOutput="$aot" -jar "$JAR" train-cds > "$work/train-aot.log" 2>&1
+  for event in cpu wall; do
+    say "startup25: $event"
+    rm -rf "$work/work-s"
+    start=$(date +%s%N)
+    # shellcheck disable=SC2086
+    "$JAVA25" $NODE_FLAGS -XX:AOTCache="$aot" "-agentpath:$LIB=start,event=$event,interval=1ms,threads" -jar "$JAR" \
+      --name s --webapps "$work/webapps" --work-dir "$work/work-s" --http-port 18990 --ajp-port 0 --admin-port 0 \
+      >> "$work/s.log" 2>&1 &
+    s=$!; pids+=("$s")
+    until curl -sf -o /dev/null http://127.0.0.1:18990/session-demo/; do sleep 0.01; done
+    served=$(( ($(date +%s%N) - start) / 1000000 ))
+    profiler "$s" "dump,collapsed,file=$(realpath bench/out)/profiles/startup25-$event.collapsed"
+    profiler "$s" "stop,file=$(realpath "$OUT_DIR")/startup25-$event.html,title=startup on Java 25 with the AOT cache, $event (first response at $served ms)"
+    say "startup25-$event.html (first response at $served ms)"
     stop_all "$s"
   done
 fi
