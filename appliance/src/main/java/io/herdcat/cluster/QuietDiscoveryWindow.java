@@ -24,6 +24,7 @@ final class QuietDiscoveryWindow extends Protocol {
 
     private final long quietMillis;
     private volatile boolean firstDiscoveryDone;
+    private volatile boolean endedEarly;
 
     QuietDiscoveryWindow(long quietMillis) {
         this.quietMillis = quietMillis;
@@ -46,9 +47,15 @@ final class QuietDiscoveryWindow extends Protocol {
         return result;
     }
 
+    /** Whether this start's first discovery was ended by the window, having heard nobody. */
+    boolean endedEarly() {
+        return endedEarly;
+    }
+
     private void endIfNobodyHeard(Responses responses) {
         if (responses.isEmpty() && !responses.isDone()) {
             log.debug("%s: nobody heard in %d ms of discovery: forming the cluster", local_addr, quietMillis);
+            endedEarly = true;
             responses.done();
         }
     }

@@ -1,0 +1,64 @@
+package io.herdcat.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herdcat.config.ClusterSecret;
+import io.herdcat.config.NodeConfig.ClusterSettings;
+import io.herdcat.config.NodeConfig.SessionManagerKind;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.JChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real JGroups channels on loopback with peers discovery: a node that hears nobody has its first
+ * discovery ended by the window; a node that hears a running cluster is not cut short and joins it.
+ */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class QuietDiscoveryWindowTest {
+
+    @Test
+    void aLoneNodeFormsItsClusterWhenTheWindowHasHeardNobodyAndTheNextOneJoinsIt() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> peers = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        try (JChannel a = channel("a", portA, peers)) {
+            a.connect("quiet-window");
+            assertEquals(1, a.getView().size(), "a formed its own cluster");
+            assertTrue(window(a).endedEarly(), "nobody was there to hear: the window ended a's discovery");
+
+            try (JChannel b = channel("b", portB, peers)) {
+                b.connect("quiet-window");
+                assertEquals(2, b.getView().size(), "b joined a's cluster");
+                assertEquals(a.getAddress(), b.getView().getCoord(), "a stays coordinator: a join, not a merge");
+                assertFalse(window(b).endedEarly(), "b heard a running cluster: its discovery was not cut short");
+            }
+        }
+    }
+
+    private static JChannel channel(String name, int port, List<String> peers) throws Exception {
+        ClusterSettings cs = new ClusterSettings("quiet-window", InetAddress.getLoopbackAddress(), peers, null, 0, port,
+                new ClusterSecret("quiet-window-test-secret-0123456789abcdef"), SessionManagerKind.DELTA,
+                Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10), 0);
+        JChannel ch = new JChannel(JGroupsStack.build(cs, null, name, new RejectedMessages(name)));
+        ch.name(name);
+        return ch;
+    }
+
+    private static QuietDiscoveryWindow window(JChannel ch) {
+        return ch.getProtocolStack().findProtocol(QuietDiscoveryWindow.class);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
