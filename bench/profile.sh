@@ -161,7 +161,7 @@ if want startup; then
       --ajp-port 0 --admin-port 0 --tribes-port 0 --jgroups-port 0 --access-log false --dispatcher never \
       >> "$work/s.log" 2>&1 &
     s=$!; pids+=("$s")
-    until curl -sf -o /dev/null http://127.0.0.1:18990/session-demo/; do sleep 0.01; done
+    wait_url http://127.0.0.1:18990/session-demo/ 6000
     served=$(( ($(date +%s%N) - start) / 1000000 ))
     profiler "$s" "dump,collapsed,file=$(realpath bench/out)/profiles/startup-$event.collapsed"
     profiler "$s" "stop,file=$(realpath "$OUT_DIR")/startup-$event.html,title=startup $event (first response at $served ms)"
@@ -183,7 +183,7 @@ if want startup25; then
       --name s --webapps "$work/webapps" --work-dir "$work/work-s" --http-port 18990 --ajp-port 0 --admin-port 0 \
       >> "$work/s.log" 2>&1 &
     s=$!; pids+=("$s")
-    until curl -sf -o /dev/null http://127.0.0.1:18990/session-demo/; do sleep 0.01; done
+    wait_url http://127.0.0.1:18990/session-demo/ 6000
     served=$(( ($(date +%s%N) - start) / 1000000 ))
     profiler "$s" "dump,collapsed,file=$(realpath bench/out)/profiles/startup25-$event.collapsed"
     profiler "$s" "stop,file=$(realpath "$OUT_DIR")/startup25-$event.html,title=startup on Java 25 with the AOT cache, $event (first response at $served ms)"

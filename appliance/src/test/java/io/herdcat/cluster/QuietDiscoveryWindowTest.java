@@ -14,12 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.MPING;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Real JGroups channels on loopback with peers discovery: a node that hears nobody has its first
- * discovery ended by the window; a node that hears a running cluster is not cut short and joins it.
+ * Real JGroups channels on loopback: a node that hears nobody has its first discovery ended by the
+ * window; a node that hears a running cluster is not cut short and joins it.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class QuietDiscoveryWindowTest {
@@ -40,6 +41,21 @@ class QuietDiscoveryWindowTest {
                 assertEquals(a.getAddress(), b.getView().getCoord(), "a stays coordinator: a join, not a merge");
                 assertFalse(window(b).endedEarly(), "b heard a running cluster: its discovery was not cut short");
             }
+        }
+    }
+
+    /**
+     * Multicast discovery with JGroups' scan for default addresses skipped: the stack names the
+     * multicast group itself (without it, MPING has none and the channel cannot start).
+     */
+    @Test
+    void aLoneMulticastNodeUsesJGroupsDefaultGroupAndFormsItsCluster() throws Exception {
+        try (JChannel lone = channel("m", freePort(), List.of())) {
+            lone.connect("quiet-window-multicast-" + ProcessHandle.current().pid());
+            assertEquals(1, lone.getView().size());
+            MPING mping = lone.getProtocolStack().findProtocol(MPING.class);
+            assertEquals(InetAddress.getByName("232.5.6.7"), mping.getMcastAddr());
+            assertTrue(window(lone).endedEarly(), "nobody answered: the window ended the discovery");
         }
     }
 
