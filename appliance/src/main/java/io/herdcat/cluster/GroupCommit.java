@@ -3,6 +3,7 @@ package io.herdcat.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.catalina.tribes.ByteMessage;
 import org.apache.catalina.tribes.Channel;
 import org.apache.catalina.tribes.ChannelException;
@@ -10,42 +11,60 @@ import org.apache.catalina.tribes.Member;
 
 /**
  * Replicates the session changes of concurrent requests together: each request's change is queued
- * (in the order the changes were made), and the request thread then waits in {@link #await} until
- * a message holding its change has been acknowledged by every member. One message is in flight at a
- * time; the changes queued meanwhile go out together in the next one ({@link DeltaBatch}), sent by
- * the first waiting request thread that finds the channel free, so the round trip, the acknowledgement
- * and the system calls of one send are shared by every request in it. The guarantee is each
- * request's own: its response is released only after the acknowledgement covering its change (sent
- * by the member after applying it), and a failed send fails every change in that message.
+ * (in the order the changes were made), and one sender thread sends what is queued as one message
+ * ({@link DeltaBatch}) and waits for every member's acknowledgement of it. One message is in flight at
+ * a time; the changes queued meanwhile go out together in the next one, so the round trip, the
+ * acknowledgement and the system calls of one send are shared by every request in it. The guarantee
+ * is each request's own: a change is acknowledged (its {@link #await} returns, its
+ * {@link #whenAcknowledged} action runs) only after the acknowledgement of the message holding it,
+ * which a member sends after applying it; a failed send fails every change in that message.
  */
 final class GroupCommit {
     private final Channel channel;
     private final int sendOptions;
     private final ReplicationCounters counters;
-    /** Guards {@code open} and {@code sending}; never held while sending or waiting. */
+    /** Guards {@code open}, {@code senderWaiting} and {@code closed}; never held while sending. */
     private final Object lock = new Object();
     /** The changes queued since the last message left: the next message. */
-    private Batch open = new Batch();
-    private boolean sending;
+    private List<Ticket> open = new ArrayList<>();
+    private boolean senderWaiting;
+    private boolean closed;
+    private Thread sender;
 
-    /** The changes of one message, in the order queued. */
-    private static final class Batch {
-        final List<Ticket> tickets = new ArrayList<>();
-        /** Set when the message before this one was answered: one of its waiters is to send it. */
-        volatile boolean sendNow;
-    }
-
-    /** A queued change; its thread parks until the message holding it is answered (or it is to send it). */
+    /** A queued change; completed once the message holding it is answered. */
     static final class Ticket {
         private final DeltaBatch.Change change;
-        private final Batch batch;
         private volatile boolean done;
         private volatile ChannelException failure;
         private volatile Thread waiter;
+        private volatile Consumer<ChannelException> action;
 
-        private Ticket(DeltaBatch.Change change, Batch batch) {
+        private Ticket(DeltaBatch.Change change) {
             this.change = change;
-            this.batch = batch;
+        }
+
+        private void complete(ChannelException failure) {
+            this.failure = failure;
+            this.done = true;
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+            runAction();
+        }
+
+        /** Runs the action once, whichever of completion and registration comes last. */
+        private void runAction() {
+            Consumer<ChannelException> a = action;
+            if (a != null && done) {
+                synchronized (this) {
+                    if (action == null) {
+                        return;
+                    }
+                    action = null;
+                }
+                a.accept(failure);
+            }
         }
     }
 
@@ -60,53 +79,43 @@ final class GroupCommit {
      * session are queued, and sent, in the order they were made.
      */
     Ticket enqueue(DeltaBatch.Change change) {
+        Ticket t = new Ticket(change);
         synchronized (lock) {
-            Ticket t = new Ticket(change, open);
-            open.tickets.add(t);
-            return t;
+            if (closed) {
+                t.complete(new ChannelException("session replication stopped"));
+                return t;
+            }
+            open.add(t);
+            if (sender == null) {
+                sender = new Thread(this::sendLoop, "session-replication-sender");
+                sender.setDaemon(true);
+                sender.start();
+            } else if (senderWaiting) {
+                senderWaiting = false;
+                lock.notify();
+            }
         }
+        return t;
     }
 
     /** Changes queued and not yet in a message. */
     int queued() {
         synchronized (lock) {
-            return open.tickets.size();
+            return open.size();
         }
     }
 
     /**
      * Returns once the change is acknowledged by every member (or there is no member to send it to);
-     * throws when the message holding it was not. While no message is in flight, the calling thread
-     * sends everything queued. A waiting thread is woken once: when its message is answered, or when
-     * its message is the next to go and the channel became free (one of its waiters then sends it).
+     * throws when the message holding it was not.
      */
     void await(Ticket ticket) throws ChannelException, InterruptedException {
-        Batch mine = ticket.batch;
+        ticket.waiter = Thread.currentThread();
         while (!ticket.done) {
-            boolean send;
-            synchronized (lock) {
-                send = !sending && mine == open;
-                if (send) {
-                    open = new Batch();
-                    sending = true;
-                    mine.sendNow = false;
-                } else {
-                    ticket.waiter = Thread.currentThread();
-                }
-            }
-            if (send) {
-                sendAndComplete(mine);
-                continue;
-            }
-            while (!ticket.done && !mine.sendNow) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    ticket.waiter = null;
-                    if (mine.sendNow) {
-                        wakeOneOf(mine);   // this thread was to send the next message: another one will
-                    }
-                    throw new InterruptedException("waiting for the acknowledgement of a session change");
-                }
+            LockSupport.park(this);
+            if (Thread.interrupted() && !ticket.done) {
+                ticket.waiter = null;
+                throw new InterruptedException("waiting for the acknowledgement of a session change");
             }
         }
         if (ticket.failure != null) {
@@ -114,46 +123,58 @@ final class GroupCommit {
         }
     }
 
-    private void sendAndComplete(Batch batch) {
-        ChannelException failure = null;
-        try {
-            send(batch.tickets);
-        } catch (ChannelException e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            failure = new ChannelException(e);
-        }
-        Batch next;
+    /**
+     * Runs {@code action} once the change is acknowledged (with null) or its message failed (with the
+     * failure), on the sender's thread, or on this one if that has already happened.
+     */
+    void whenAcknowledged(Ticket ticket, Consumer<ChannelException> action) {
+        ticket.action = action;
+        ticket.runAction();
+    }
+
+    /** Stops the sender: what is queued and every change queued later fails. */
+    void close() {
+        List<Ticket> left;
         synchronized (lock) {
-            sending = false;
-            next = open;
-            if (!next.tickets.isEmpty()) {
-                next.sendNow = true;
-            }
+            closed = true;
+            left = open;
+            open = new ArrayList<>();
+            lock.notifyAll();
         }
-        wakeOneOf(next);
-        for (Ticket t : batch.tickets) {
-            t.failure = failure;
-            t.done = true;
-            Thread waiter = t.waiter;
-            if (waiter != null) {
-                LockSupport.unpark(waiter);
-            }
+        ChannelException stopped = new ChannelException("session replication stopped");
+        for (Ticket t : left) {
+            t.complete(stopped);
         }
     }
 
-    /** Wakes a thread waiting on {@code batch} so that it sends it (one that has not parked yet will see sendNow). */
-    private void wakeOneOf(Batch batch) {
-        if (!batch.sendNow) {
-            return;
-        }
-        synchronized (lock) {
-            for (Ticket t : batch.tickets) {
-                Thread waiter = t.waiter;
-                if (waiter != null) {
-                    LockSupport.unpark(waiter);
+    private void sendLoop() {
+        while (true) {
+            List<Ticket> batch;
+            synchronized (lock) {
+                while (open.isEmpty() && !closed) {
+                    senderWaiting = true;
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // only close() ends this thread
+                    }
+                }
+                if (closed) {
                     return;
                 }
+                batch = open;
+                open = new ArrayList<>();
+            }
+            ChannelException failure = null;
+            try {
+                send(batch);
+            } catch (ChannelException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new ChannelException(e);
+            }
+            for (Ticket t : batch) {
+                t.complete(failure);
             }
         }
     }

@@ -5,8 +5,8 @@ import org.apache.catalina.ha.ClusterMessageBase;
 /**
  * What {@link ReplicatingDeltaManager#requestCompleted} hands Tomcat's replication valve for a change
  * already queued with {@link GroupCommit}: the valve passes it to the cluster's send, where
- * {@link ReplicatingCluster} waits for the acknowledgement covering the change. It never goes on the
- * wire itself.
+ * {@link ReplicatingCluster} waits for the acknowledgement covering the change, or hands it to
+ * {@link AcknowledgedReplicationValve} to hold the response meanwhile. It never goes on the wire itself.
  */
 final class QueuedChange extends ClusterMessageBase {
     private static final long serialVersionUID = 1L;

@@ -10,7 +10,6 @@ import org.apache.catalina.ha.ClusterManager;
 import org.apache.catalina.ha.session.BackupManager;
 import org.apache.catalina.ha.session.ClusterSessionListener;
 import org.apache.catalina.ha.session.JvmRouteBinderValve;
-import org.apache.catalina.ha.tcp.ReplicationValve;
 import org.apache.catalina.ha.tcp.SimpleTcpCluster;
 import org.apache.catalina.tribes.Channel;
 import org.apache.catalina.tribes.group.GroupChannel;
@@ -74,7 +73,7 @@ final class SessionReplication {
         // configuring any listener or valve replaces Tomcat's defaults: give all three explicitly
         cluster.addClusterListener(new ClusterSessionListener());
         cluster.addValve(new JvmRouteBinderValve());
-        cluster.addValve(new ReplicationValve());
+        cluster.addValve(new AcknowledgedReplicationValve());
         return cluster;
     }
 
