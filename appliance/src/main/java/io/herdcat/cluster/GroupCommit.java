@@ -2,6 +2,7 @@ package io.herdcat.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.catalina.tribes.ByteMessage;
@@ -37,7 +38,7 @@ final class GroupCommit {
         private volatile boolean done;
         private volatile ChannelException failure;
         private volatile Thread waiter;
-        private volatile Consumer<ChannelException> action;
+        private final AtomicReference<Consumer<ChannelException>> action = new AtomicReference<>();
 
         private Ticket(DeltaBatch.Change change) {
             this.change = change;
@@ -55,15 +56,11 @@ final class GroupCommit {
 
         /** Runs the action once, whichever of completion and registration comes last. */
         private void runAction() {
-            Consumer<ChannelException> a = action;
-            if (a != null && done) {
-                synchronized (this) {
-                    if (action == null) {
-                        return;
-                    }
-                    action = null;
+            if (done) {
+                Consumer<ChannelException> a = action.getAndSet(null);
+                if (a != null) {
+                    a.accept(failure);
                 }
-                a.accept(failure);
             }
         }
     }
@@ -128,7 +125,7 @@ final class GroupCommit {
      * failure), on the sender's thread, or on this one if that has already happened.
      */
     void whenAcknowledged(Ticket ticket, Consumer<ChannelException> action) {
-        ticket.action = action;
+        ticket.action.set(action);
         ticket.runAction();
     }
 

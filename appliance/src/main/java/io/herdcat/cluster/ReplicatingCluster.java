@@ -63,7 +63,7 @@ final class ReplicatingCluster extends ViewGatedCluster {
         void run() throws IOException, ServletException;
     }
 
-    /** Waits for a deferred change's acknowledgement, as {@link #send} does for one not deferred. */
+    /** Waits on this thread for a change's acknowledgement; a change not acknowledged is logged. */
     void acknowledged(GroupCommit.Ticket ticket) {
         try {
             groupCommit.await(ticket);
@@ -96,15 +96,6 @@ final class ReplicatingCluster extends ViewGatedCluster {
             deferred.add(queued.ticket());
             return;
         }
-        try {
-            groupCommit.await(queued.ticket());
-        } catch (ChannelException e) {
-            LOG.error("{}: session change {} not acknowledged by every member: {}", nodeName, msg.getUniqueId(),
-                    e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.error("{}: interrupted while waiting for the acknowledgement of session change {}", nodeName,
-                    msg.getUniqueId());
-        }
+        acknowledged(queued.ticket());
     }
 }
