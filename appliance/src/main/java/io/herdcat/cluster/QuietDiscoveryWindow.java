@@ -3,6 +3,7 @@ package io.herdcat.cluster;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Event;
 import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.TCP;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.Responses;
 
@@ -13,7 +14,10 @@ import org.jgroups.util.Responses;
  * join timeout for a coordinator that does not exist. A node that has heard anyone by then (a running
  * cluster's members, or a node starting at the same moment, whose request counts too) waits the whole
  * join timeout as before, and decides as before: join the coordinator, or let the lowest of the
- * starting nodes form the cluster. Only the first discovery of a start is shortened, not the retries
+ * starting nodes form the cluster. A peer whose process took the discovery's TCP connection counts as
+ * heard even before it answers: a node starting at the same moment on a busy host, its JVM still cold,
+ * can take longer than the window to answer, and must not be left to form a second cluster. Only the
+ * first discovery of a start is shortened, not the retries
  * that follow hearing someone. A member that misses the window (all of a running cluster silent for
  * that long) is met by MERGE3 a few seconds later, as after a partition.
  */
@@ -53,10 +57,15 @@ final class QuietDiscoveryWindow extends Protocol {
     }
 
     private void endIfNobodyHeard(Responses responses) {
-        if (responses.isEmpty() && !responses.isDone()) {
+        if (responses.isEmpty() && !responses.isDone() && !connectedToAnyone()) {
             log.debug("%s: nobody heard in %d ms of discovery: forming the cluster", local_addr, quietMillis);
             endedEarly = true;
             responses.done();
         }
+    }
+
+    /** Whether the transport holds a connection, made or taken: some other node's process is up. */
+    private boolean connectedToAnyone() {
+        return getTransport() instanceof TCP tcp && tcp.getOpenConnections() > 0;
     }
 }

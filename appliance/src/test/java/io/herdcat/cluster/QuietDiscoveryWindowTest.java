@@ -45,6 +45,24 @@ class QuietDiscoveryWindowTest {
     }
 
     /**
+     * A peer whose process is up but slow to answer (a node starting at the same moment on a busy host,
+     * its JVM still cold) accepts the discovery's connection and says nothing within the window: the
+     * discovery is not cut short, so a peer that answers late is still heard.
+     */
+    @Test
+    void aPeerThatAcceptsTheConnectionButHasNotAnsweredYetKeepsTheDiscoveryOpen() throws Exception {
+        try (ServerSocket slowPeer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int portA = freePort();
+            List<String> peers = List.of("127.0.0.1:" + portA, "127.0.0.1:" + slowPeer.getLocalPort());
+            try (JChannel a = channel("a", portA, peers)) {
+                a.connect("quiet-window");
+                assertFalse(window(a).endedEarly(), "a peer took the connection: a waited for its answer");
+                assertEquals(1, a.getView().size(), "the peer never answered: a formed its own cluster after all");
+            }
+        }
+    }
+
+    /**
      * Multicast discovery with JGroups' scan for default addresses skipped: the stack names the
      * multicast group itself (without it, MPING has none and the channel cannot start).
      */
