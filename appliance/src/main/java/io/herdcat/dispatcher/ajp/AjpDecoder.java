@@ -45,7 +45,9 @@ public final class AjpDecoder extends ByteToMessageDecoder {
         byte type = p.readByte();
         return switch (type) {
             case SEND_HEADERS -> headers(p);
-            case SEND_BODY_CHUNK -> new AjpResponsePart.BodyChunk(p.readRetainedSlice(p.readUnsignedShort()));
+            // a copy, not a slice of the decoder's buffer: a chunk still being written when the next read
+            // comes would keep that buffer from being compacted, and every later read would be appended to it
+            case SEND_BODY_CHUNK -> new AjpResponsePart.BodyChunk(p.readBytes(p.readUnsignedShort()));
             case END_RESPONSE -> new AjpResponsePart.End(p.isReadable() && p.readBoolean());
             case GET_BODY_CHUNK -> new AjpResponsePart.GetBodyChunk(p.readUnsignedShort());
             case CPONG_REPLY -> new AjpResponsePart.CPong();
