@@ -82,7 +82,7 @@ public record NodeConfig(
                                 Duration replyTimeout, Duration headerTimeout, Duration idleTimeout, int poolSize,
                                 Duration poolIdleTimeout, Duration pingAfter, Tls tls, List<StaticNode> staticNodes,
                                 ClientLimits clients, WebSocketLimits webSockets,
-                                Http2Limits http2) {
+                                Http2Limits http2, boolean ioUring) {
         public FrontSettings {
             staticNodes = List.copyOf(staticNodes);
             java.util.Objects.requireNonNull(webSockets);
@@ -233,7 +233,7 @@ public record NodeConfig(
                         p.duration(Setting.FRONT_HEADER_TIMEOUT), p.duration(Setting.FRONT_IDLE_TIMEOUT),
                         p.integer(Setting.FRONT_POOL_SIZE, 1, 100_000), p.duration(Setting.FRONT_POOL_IDLE_TIMEOUT),
                         p.duration(Setting.FRONT_PING_AFTER), tls(p), staticNodes(p), clientLimits(p),
-                        webSocketLimits(p), http2Limits(p)),
+                        webSocketLimits(p), http2Limits(p), p.bool(Setting.FRONT_IO_URING)),
                 FrontMoveSettings.parse(p, cluster.address()),
                 p.text(Setting.USER),
                 p.bool(Setting.ALLOW_ROOT),

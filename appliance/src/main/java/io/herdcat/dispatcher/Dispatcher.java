@@ -16,14 +16,13 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.NetUtil;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.ssl.SslContext;
@@ -56,7 +55,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Balancer balancer;
     private final String secret;
     private final Options options;
-    private final EventLoopGroup group = NettyTransport.group(NettyTransport.threads());
+    private final EventLoopGroup group;
     private final HealthChecker health;
     private volatile Map<String, AjpPool> pools = Map.of();
     private final java.util.concurrent.atomic.LongAdder failovers = new java.util.concurrent.atomic.LongAdder();
@@ -91,57 +90,63 @@ public final class Dispatcher implements AutoCloseable {
      * @param webSockets      how many WebSockets may be open through the front, and how long one may stay silent
      * @param stopGrace       how long the WebSockets of a node that is stopped stay open ({@code shutdown.timeout})
      * @param http2           HTTP/2: h2 by ALPN, h2c, and per-connection stream, header and reset limits
+     * @param ioUring         the sockets through io_uring where the kernel offers it ({@link NettyTransport})
      */
     public record Options(int packetSize, long maxBody, int retryBody, Duration replyTimeout, Duration headerTimeout,
                           Duration idleTimeout, int poolSize, Duration poolIdleTimeout, Duration pingAfterIdle,
                           SslContext tls, NodeConfig.ClientLimits clients, NodeConfig.WebSocketLimits webSockets,
-                          Duration stopGrace, NodeConfig.Http2Limits http2) {
+                          Duration stopGrace, NodeConfig.Http2Limits http2, boolean ioUring) {
         /** The defaults of the settings, plain HTTP. */
         public static Options defaults() {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
                     Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults(), NodeConfig.WebSocketLimits.defaults(),
-                    Duration.ofSeconds(30), NodeConfig.Http2Limits.defaults());
+                    Duration.ofSeconds(30), NodeConfig.Http2Limits.defaults(), true);
         }
 
         public Options withWebSockets(NodeConfig.WebSocketLimits limits, Duration grace) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, limits, grace, http2);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, limits, grace, http2, ioUring);
         }
 
         public Options withTimeouts(Duration reply, Duration header, Duration idle) {
             return new Options(packetSize, maxBody, retryBody, reply, header, idle, poolSize, poolIdleTimeout,
-                    pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
+                    pingAfterIdle, tls, clients, webSockets, stopGrace, http2, ioUring);
         }
 
         public Options withBodyLimits(long max, int retry) {
             return new Options(packetSize, max, retry, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2, ioUring);
         }
 
         public Options withPool(int size, Duration idle, Duration pingAfter) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, size, idle,
-                    pingAfter, tls, clients, webSockets, stopGrace, http2);
+                    pingAfter, tls, clients, webSockets, stopGrace, http2, ioUring);
         }
 
         public Options withTls(SslContext context) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, context, clients, webSockets, stopGrace, http2);
+                    poolIdleTimeout, pingAfterIdle, context, clients, webSockets, stopGrace, http2, ioUring);
         }
 
         public Options withClients(NodeConfig.ClientLimits limits) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, limits, webSockets, stopGrace, http2);
+                    poolIdleTimeout, pingAfterIdle, tls, limits, webSockets, stopGrace, http2, ioUring);
         }
 
         public Options withHttp2(NodeConfig.Http2Limits limits) {
             return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, limits);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, limits, ioUring);
+        }
+
+        public Options withIoUring(boolean use) {
+            return new Options(packetSize, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2, use);
         }
 
         public Options withPacketSize(int size) {
             return new Options(size, maxBody, retryBody, replyTimeout, headerTimeout, idleTimeout, poolSize,
-                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2);
+                    poolIdleTimeout, pingAfterIdle, tls, clients, webSockets, stopGrace, http2, ioUring);
         }
     }
 
@@ -162,13 +167,14 @@ public final class Dispatcher implements AutoCloseable {
         this.balancer = balancer;
         this.secret = secret;
         this.options = options;
+        this.group = NettyTransport.group(NettyTransport.threads(), options.ioUring());
         this.health = new HealthChecker(group, 1000, balancer::workers);
         this.clientAddresses = new ClientAddresses(options.clients().maxConnections(), options.clients().maxRequests());
         this.tunnels = new WsTunnels(options.webSockets().max(), group);
     }
 
     public void start() throws InterruptedException {
-        backendBootstrap = new Bootstrap().group(group).channel(NettyTransport.clientChannel())
+        backendBootstrap = new Bootstrap().group(group).channel(NettyTransport.clientChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -186,12 +192,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * The listening channel: a socket the privileged thread opened, wrapped in an epoll channel, or
-     * without one (or without epoll) one this thread binds.
+     * The listening channel: a socket the privileged thread opened, wrapped in a channel of the front's
+     * io_uring or epoll loops, or without one (or with NIO loops) one this thread binds.
      */
     private Channel listen(ServerBootstrap front) throws InterruptedException {
-        if (listenSockets == null || !Epoll.isAvailable()) {
-            front.channel(NettyTransport.serverChannel());
+        if (listenSockets == null || !NettyTransport.adopts(group)) {
+            front.channel(NettyTransport.serverChannel(group));
             ReusePort.allowSharing(front);
             return front.bind(bind).sync().channel();
         }
@@ -201,9 +207,14 @@ public final class Dispatcher implements AutoCloseable {
         } catch (IOException e) {
             throw new ChannelException(e);
         }
-        EpollServerSocketChannel opened = new EpollServerSocketChannel(fd);
+        ServerSocketChannel opened = NettyTransport.adopt(fd, group);
         ChannelFuture registered = front.channelFactory(() -> opened).register().sync();
         return registered.channel();
+    }
+
+    /** How the front's sockets are driven: io_uring, epoll or nio. */
+    public String transport() {
+        return NettyTransport.name(group);
     }
 
     /** Closes the listening socket: connections already accepted are still served. */

@@ -164,8 +164,9 @@ public final class FrontService implements ClusterListener, AutoCloseable {
             dispatcher = d;
             accepting.opened(d);
             lastError = null;
-            LOG.info("Elected to run the HTTP front: listening on {}://{}:{}/", config.frontSettings().tls() == null ? "http" : "https",
-                    front.address().getHostAddress(), d.port());
+            LOG.info("Elected to run the HTTP front: listening on {}://{}:{}/ ({})",
+                    config.frontSettings().tls() == null ? "http" : "https", front.address().getHostAddress(), d.port(),
+                    d.transport());
         } catch (Exception e) {
             d.close();
             String error = e.toString();
@@ -191,7 +192,7 @@ public final class FrontService implements ClusterListener, AutoCloseable {
         return new Dispatcher.Options(config.ajpPacketSize(), f.maxBody(), f.retryBody(), f.replyTimeout(),
                 f.headerTimeout(), f.idleTimeout(), f.poolSize(), f.poolIdleTimeout(), f.pingAfter(),
                 f.tls() == null ? null : FrontTls.serverContext(f.tls().certificates(), f.tls().key(), f.http2().h2()),
-                f.clients(), f.webSockets(), config.shutdownTimeout(), f.http2());
+                f.clients(), f.webSockets(), config.shutdownTimeout(), f.http2(), f.ioUring());
     }
 
     /** The cluster's ready nodes, then the statically listed ones (their route must not clash). */

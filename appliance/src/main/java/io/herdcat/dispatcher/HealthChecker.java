@@ -65,7 +65,7 @@ final class HealthChecker {
     }
 
     private void probe(Worker w) {
-        Bootstrap b = new Bootstrap().group(group).channel(NettyTransport.clientChannel())
+        Bootstrap b = new Bootstrap().group(group).channel(NettyTransport.clientChannel(group))
                 .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) intervalMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

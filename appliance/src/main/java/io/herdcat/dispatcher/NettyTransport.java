@@ -1,6 +1,8 @@
 package io.herdcat.dispatcher;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -11,9 +13,18 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.AdoptedIoUringServerSocket;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.ResourceLeakDetector;
 
-/** Netty's native epoll transport on Linux, NIO elsewhere. */
+/**
+ * The front's sockets: Linux io_uring where the kernel offers it (and {@code front.io.uring} is not
+ * false), epoll where it does not, NIO off Linux. The event loops decide: every channel the front opens
+ * is of its loops' kind.
+ */
 final class NettyTransport {
     private NettyTransport() {
     }
@@ -23,10 +34,16 @@ final class NettyTransport {
         return 2 * io.netty.util.NettyRuntime.availableProcessors();
     }
 
-    static EventLoopGroup group(int threads) {
+    static EventLoopGroup group(int threads, boolean ioUring) {
         leakDetectionOffUnlessAsked();
-        return new MultiThreadIoEventLoopGroup(threads,
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        IoHandlerFactory io = ioUring && IoUring.isAvailable() ? IoUringIoHandler.newFactory()
+                : Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, io);
+    }
+
+    /** The kind of the group's loops, as the log names it. */
+    static String name(EventLoopGroup group) {
+        return isIoUring(group) ? "io_uring" : isEpoll(group) ? "epoll" : "nio";
     }
 
     /**
@@ -41,11 +58,31 @@ final class NettyTransport {
         }
     }
 
-    static Class<? extends ServerSocketChannel> serverChannel() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    static Class<? extends ServerSocketChannel> serverChannel(EventLoopGroup group) {
+        return isIoUring(group) ? IoUringServerSocketChannel.class
+                : isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    static Class<? extends SocketChannel> clientChannel() {
-        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+    static Class<? extends SocketChannel> clientChannel(EventLoopGroup group) {
+        return isIoUring(group) ? IoUringSocketChannel.class
+                : isEpoll(group) ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Whether {@link #adopt} can wrap a listening socket's descriptor for the group's loops. */
+    static boolean adopts(EventLoopGroup group) {
+        return isIoUring(group) || isEpoll(group);
+    }
+
+    /** A listening socket opened elsewhere (its file descriptor), as a channel of the group's kind. */
+    static ServerSocketChannel adopt(int fd, EventLoopGroup group) {
+        return isIoUring(group) ? new AdoptedIoUringServerSocket(fd) : new EpollServerSocketChannel(fd);
+    }
+
+    private static boolean isIoUring(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup io && io.isIoType(IoUringIoHandler.class);
+    }
+
+    private static boolean isEpoll(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
     }
 }

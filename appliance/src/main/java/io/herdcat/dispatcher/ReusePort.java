@@ -3,10 +3,13 @@ package io.herdcat.dispatcher;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.AdoptedIoUringServerSocket;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Both listeners sit in one kernel reuseport group, the old at index 0 and the newer at index 1. A
  * one-instruction classic BPF program ({@code return 1}) attached to the group picks index 1 for
  * every new connection while there are two; with one listener, index 1 does not exist and the kernel
- * falls back to its usual choice, which is then the only listener. Where this is not available (not
- * epoll, or the kernel refuses), the old front still waits for the new one and then closes, and
+ * falls back to its usual choice, which is then the only listener. Where this is not available (NIO
+ * loops, or the kernel refuses), the old front still waits for the new one and then closes, and
  * {@code net.ipv4.tcp_migrate_req=1} moves what was queued at it.
  */
 final class ReusePort {
@@ -37,14 +40,15 @@ final class ReusePort {
 
     /** The front's listener may share its port with the next front's. */
     static void allowSharing(ServerBootstrap bootstrap) {
-        if (Epoll.isAvailable()) {
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (Epoll.isAvailable() || IoUring.isAvailable()) {
+            bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
         }
     }
 
     /** From now on, new connections go to the newest listener of the port while two are open. */
     static void steerToNewest(Channel server) {
-        if (!(server instanceof EpollServerSocketChannel)) {
+        if (!(server instanceof EpollServerSocketChannel || server instanceof IoUringServerSocketChannel
+                || server instanceof AdoptedIoUringServerSocket)) {
             return;
         }
         ByteBuffer filter = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());

@@ -121,7 +121,7 @@ final class WebSocketExchange {
         state = State.CONNECTING;
         WorkerSpec spec = worker.spec();
         Worker target = worker;
-        new Bootstrap().group(client.channel().eventLoop()).channel(NettyTransport.clientChannel())
+        new Bootstrap().group(client.channel().eventLoop()).channel(NettyTransport.clientChannel(client.channel().eventLoop()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Dispatcher.CONNECT_TIMEOUT.toMillis())
                 .handler(new ChannelInitializer<Channel>() {

@@ -9,6 +9,7 @@ import io.herdcat.dispatcher.balance.Balancer;
 import io.herdcat.privilege.ListenSockets;
 import io.herdcat.privilege.PrivilegedExecutor;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A front that drains: idle connections close, busy ones get their answer with Connection: close; a successor shares the port. */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -68,7 +71,7 @@ class DispatcherDrainTest {
 
     @Test
     void aSecondFrontBindsTheSamePortAndGetsEveryNewConnection() throws Exception {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with steering needs Linux epoll");
+        Assumptions.assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with steering needs Linux epoll or io_uring");
         Dispatcher next = new Dispatcher(new InetSocketAddress("127.0.0.1", front.port()),
                 new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, Dispatcher.Options.defaults());
         try {
@@ -80,23 +83,28 @@ class DispatcherDrainTest {
         }
     }
 
-    @Test
-    void frontsWhoseSocketsThePrivilegedThreadOpenedShareThePortAndTheNewerGetsEveryNewConnection() throws Exception {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with steering needs Linux epoll");
+    /** With io_uring loops (where the kernel offers it) and with epoll loops (front.io.uring=false). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void frontsWhoseSocketsThePrivilegedThreadOpenedShareThePortAndTheNewerGetsEveryNewConnection(boolean ioUring)
+            throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with steering needs Linux epoll or io_uring");
+        Assumptions.assumeTrue(!ioUring || IoUring.isAvailable(), "this kernel offers no io_uring");
+        Dispatcher.Options options = Dispatcher.Options.defaults().withIoUring(ioUring);
         try (PrivilegedExecutor privileged = new PrivilegedExecutor()) {
             ListenSockets sockets = new ListenSockets(privileged);
             Dispatcher old = new Dispatcher(new InetSocketAddress("127.0.0.1", 0),
-                    new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, Dispatcher.Options.defaults(), sockets);
+                    new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, options, sockets);
             Dispatcher next = null;
             try {
                 old.start();
+                assertEquals(ioUring ? "io_uring" : "epoll", old.transport());
                 old.update(List.of(node.spec()));
                 try (RawHttp c = new RawHttp(old.port())) {
                     assertEquals(200, c.send("GET /who HTTP/1.1\r\nHost: x\r\n\r\n").read().status(), "serves");
                 }
                 next = new Dispatcher(new InetSocketAddress("127.0.0.1", old.port()),
-                        new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, Dispatcher.Options.defaults(),
-                        sockets);
+                        new Balancer(BalanceMethod.REQUESTS, false), TestBackend.SECRET, options, sockets);
                 next.start();
                 next.update(List.of(node.spec()));
                 assertTheNewerGetsEveryNewConnection(old, next);
