@@ -196,7 +196,7 @@ public final class Dispatcher implements AutoCloseable {
      * io_uring or epoll loops, or without one (or with NIO loops) one this thread binds.
      */
     private Channel listen(ServerBootstrap front) throws InterruptedException {
-        if (listenSockets == null || !NettyTransport.adopts(group)) {
+        if (listenSockets == null || !NettyTransport.isNative(group)) {
             front.channel(NettyTransport.serverChannel(group));
             ReusePort.allowSharing(front);
             return front.bind(bind).sync().channel();

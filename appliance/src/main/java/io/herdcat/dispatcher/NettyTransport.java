@@ -68,8 +68,11 @@ final class NettyTransport {
                 : isEpoll(group) ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    /** Whether {@link #adopt} can wrap a listening socket's descriptor for the group's loops. */
-    static boolean adopts(EventLoopGroup group) {
+    /**
+     * Whether the group's loops are Linux-native (io_uring or epoll): their sockets take Linux options
+     * such as {@code SO_REUSEPORT}, and {@link #adopt} can wrap a listening socket's descriptor for them.
+     */
+    static boolean isNative(EventLoopGroup group) {
         return isIoUring(group) || isEpoll(group);
     }
 

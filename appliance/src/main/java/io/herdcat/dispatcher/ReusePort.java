@@ -2,13 +2,11 @@ package io.herdcat.dispatcher;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.AdoptedIoUringServerSocket;
-import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -40,7 +38,7 @@ final class ReusePort {
 
     /** The front's listener may share its port with the next front's. */
     static void allowSharing(ServerBootstrap bootstrap) {
-        if (Epoll.isAvailable() || IoUring.isAvailable()) {
+        if (NettyTransport.isNative(bootstrap.config().group())) {
             bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
         }
     }
