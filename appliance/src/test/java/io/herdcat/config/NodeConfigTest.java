@@ -227,6 +227,17 @@ class NodeConfigTest {
     }
 
     @Test
+    void theFrontRunsOnIoUringUnlessTurnedOffAndAnythingButABooleanIsRefused() throws IOException {
+        assertTrue(config(flags(), Map.of()).frontSettings().ioUring());
+        assertFalse(config(flags(Setting.FRONT_IO_URING, "false"), Map.of()).frontSettings().ioUring());
+        assertFalse(config(flags(), Map.of("HERDCAT_FRONT_IO_URING", "false")).frontSettings().ioUring());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(flags(Setting.FRONT_IO_URING, "epoll"), Map.of()));
+        assertTrue(e.getMessage().startsWith("front.io.uring (flag --front-io-uring): 'epoll' is not true or false"),
+                e.getMessage());
+    }
+
+    @Test
     void http2SettingsDefaultParseAndRefuseH2cWithTls() throws IOException {
         assertEquals(NodeConfig.Http2Limits.defaults(), config(flags(), Map.of()).frontSettings().http2());
         NodeConfig.Http2Limits h = config(flags(Setting.FRONT_H2C, "true", Setting.FRONT_H2_MAX_STREAMS, "250",
