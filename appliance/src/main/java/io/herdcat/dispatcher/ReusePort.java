@@ -2,12 +2,9 @@ package io.herdcat.dispatcher;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.channel.uring.AdoptedIoUringServerSocket;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,8 +42,7 @@ final class ReusePort {
 
     /** From now on, new connections go to the newest listener of the port while two are open. */
     static void steerToNewest(Channel server) {
-        if (!(server instanceof EpollServerSocketChannel || server instanceof IoUringServerSocketChannel
-                || server instanceof AdoptedIoUringServerSocket)) {
+        if (!NettyTransport.isNative(server.eventLoop())) {
             return;
         }
         ByteBuffer filter = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
