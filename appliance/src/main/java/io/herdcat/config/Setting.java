@@ -130,9 +130,9 @@ public enum Setting {
             "A connection to a node unused this long is closed (mod_jk's connection_pool_timeout)."),
     FRONT_PING_AFTER("front.ping.after", "DURATION", "5s",
             "A connection to a node unused this long is checked with a CPing before it carries a request."),
-    FRONT_IO_URING("front.io.uring", "BOOL", "false",
+    FRONT_IO_URING("front.io.uring", "BOOL", "true",
             "The front's sockets through Linux io_uring where the kernel offers it (fewer system calls per "
-                    + "request; not yet the default: see docs/decisions.md); false, or a kernel without it: epoll."),
+                    + "request); false, or a kernel without it: epoll."),
     FRONT_TLS_CERT("front.tls.cert", "FILE", null,
             "PEM certificate chain (server certificate first): the front serves HTTPS instead of HTTP."),
     FRONT_TLS_KEY("front.tls.key", "FILE", null,

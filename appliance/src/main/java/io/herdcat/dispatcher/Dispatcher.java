@@ -101,7 +101,7 @@ public final class Dispatcher implements AutoCloseable {
             return new Options(AjpEncoder.DEFAULT_PACKET_SIZE, 1L << 30, 64 * 1024, Duration.ofSeconds(60),
                     Duration.ofSeconds(10), Duration.ofSeconds(60), 512, Duration.ofSeconds(60),
                     Duration.ofSeconds(5), null, NodeConfig.ClientLimits.defaults(), NodeConfig.WebSocketLimits.defaults(),
-                    Duration.ofSeconds(30), NodeConfig.Http2Limits.defaults(), false);
+                    Duration.ofSeconds(30), NodeConfig.Http2Limits.defaults(), true);
         }
 
         public Options withWebSockets(NodeConfig.WebSocketLimits limits, Duration grace) {

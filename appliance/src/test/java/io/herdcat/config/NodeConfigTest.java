@@ -227,10 +227,10 @@ class NodeConfigTest {
     }
 
     @Test
-    void theFrontRunsOnIoUringOnlyWhenTurnedOnAndAnythingButABooleanIsRefused() throws IOException {
-        assertFalse(config(flags(), Map.of()).frontSettings().ioUring());
-        assertTrue(config(flags(Setting.FRONT_IO_URING, "true"), Map.of()).frontSettings().ioUring());
-        assertTrue(config(flags(), Map.of("HERDCAT_FRONT_IO_URING", "true")).frontSettings().ioUring());
+    void theFrontRunsOnIoUringUnlessTurnedOffAndAnythingButABooleanIsRefused() throws IOException {
+        assertTrue(config(flags(), Map.of()).frontSettings().ioUring());
+        assertFalse(config(flags(Setting.FRONT_IO_URING, "false"), Map.of()).frontSettings().ioUring());
+        assertFalse(config(flags(), Map.of("HERDCAT_FRONT_IO_URING", "false")).frontSettings().ioUring());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> config(flags(Setting.FRONT_IO_URING, "epoll"), Map.of()));
         assertTrue(e.getMessage().startsWith("front.io.uring (flag --front-io-uring): 'epoll' is not true or false"),
