@@ -7,6 +7,9 @@
 #   3. failure detection and merge: crash (kill -9) and freeze (SIGSTOP) detection, merge after SIGCONT
 # Usage: bench/cluster.sh   (RUNS=3 durability runs, DETECT_RUNS=5; results in bench/out/cluster.md)
 #        SECTIONS="cost" bench/cluster.sh   runs only some of: durability cost detect
+#        PIN=1 SECTIONS="cost" bench/cluster.sh   the cost section with node 1 on CPU 0 and node 2 and
+#          wrk on CPU 1, as if node 1 had a host of its own: node 2's work no longer takes node 1's CPU
+#        KEEP=1 bench/cluster.sh   keeps the nodes' folders and logs (the path is printed at the end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -15,20 +18,24 @@ RUNS=${RUNS:-3}
 DETECT_RUNS=${DETECT_RUNS:-5}
 WRK_SECONDS=${WRK_SECONDS:-10}
 SECTIONS=${SECTIONS:-durability cost detect}
+PIN=${PIN:-0}
+# pin_to CPU: the command prefix that keeps what follows on that CPU when PIN=1, nothing otherwise
+# (a prefix, not a function, so that $! is the process itself)
+pin_to() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 bench_prepare
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; if [ -n "${KEEP:-}" ]; then echo "nodes' folders and logs kept in $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 # herdcat_node NAME N: node NAME on HTTP 1808N, admin 1908N, one discovery folder; echoes its pid.
 herdcat_node() {
   mkdir -p "$work/webapps"; cp -n "$WAR" "$work/webapps/" 2>/dev/null || true
   # shellcheck disable=SC2086
-  java $NODE_FLAGS -jar "$JAR" --name "$1" --cluster bench --discovery-dir "$work/discovery" \
+  $(pin_to $(( $2 == 1 ? 0 : 1 ))) java $NODE_FLAGS -jar "$JAR" --name "$1" --cluster bench --discovery-dir "$work/discovery" \
     --webapps "$work/webapps" --work-dir "$work/work-$1" --http-port "1808$2" --admin-port "1908$2" \
     --ajp-port 0 --tribes-port 0 --jgroups-port 0 --access-log false > "$work/$1.log" 2>&1 &
   echo $!
@@ -48,7 +55,7 @@ tomcat_node() {
   tomcat_cluster_xml "$1" "server$1" "1400$1" "${2:-}" false \
     "    <Connector port=\"1818$1\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>" \
     "$(static_member "1400$other" "$other")" > "$d/conf/server.xml"
-  JAVA_OPTS="$NODE_FLAGS" "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
+  JAVA_OPTS="$NODE_FLAGS" $(pin_to $(( $1 == 1 ? 0 : 1 ))) "$d/bin/catalina.sh" run > "$work/tomcat$1.log" 2>&1 &
   echo $!
 }
 
@@ -89,7 +96,7 @@ echo
 fi
 
 if want cost; then
-echo "## Replication cost: session-writing requests, wrk -t2 -c16 -d${WRK_SECONDS}s, 200 existing sessions"
+echo "## Replication cost: session-writing requests, wrk -t2 -c16 -d${WRK_SECONDS}s, 200 existing sessions$([ "$PIN" = 1 ] && echo "; node 1 on CPU 0, node 2 and wrk on CPU 1 (PIN=1)")"
 echo
 rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 lat() { echo "$1" | awk -v p="$2" '$1 == p {print $2}'; }
@@ -102,7 +109,7 @@ cost_rows() {
     curl -s -D - -o /dev/null "$base/session-demo/session.json?name=k&value=$i" \
       | sed -n 's/^Set-Cookie: JSESSIONID=\([^;]*\).*/\1/p'
   done > "$work/ids.txt"
-  run_wrk() { wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s bench/session-write.lua "$base" -- "$work/ids.txt"; }
+  run_wrk() { $(pin_to 1) wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency -s bench/session-write.lua "$base" -- "$work/ids.txt"; }
   run_wrk > /dev/null   # warm-up
   with=$(run_wrk)
   if [ "$1" = herdcat ]; then   # changes replicated and the messages that carried them (warm-up and run)
