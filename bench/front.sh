@@ -51,7 +51,8 @@
 #               connections still work.
 # Node 1 (which runs the front) gets NODE_FLAGS with -Xmx$FRONT_HEAP (256m) for the whole run, node 2
 # NODE_FLAGS; both get --front-idle-timeout $FRONT_IDLE_TIMEOUT (300s instead of the default 60s) so the
-# held idle connections outlive the measurement.
+# held idle connections outlive the measurement, and --front-client-max-connections 0: the idle
+# section's connections all come from 127.0.0.1, which the default cap (1024 a client address) would cut.
 # Usage: bench/front.sh   (results in bench/out/front.md; about 20 minutes with the defaults)
 #   knobs: SECTIONS, LAYOUTS="2 3", ROUNDS=3, WRK_SECONDS=10, WARMUP_SECONDS=40, WARMUP_MAX=240, WARM_SETTLED=150,
 #          KILL_SECONDS=10, KILL_AFTER=3, IDLE_CONNECTIONS=10000,
@@ -129,7 +130,7 @@ node_args() {
     --webapps "$work/webapps" --work-dir "$work/work-$1" --http-port "1828$1" --ajp-port "1838$1"
     --admin-port "1848$1" --tribes-port 0 --jgroups-port 0 --front-port 18100 --front-address 127.0.0.1
     --dispatcher "$([ "$1" = 1 ] && echo always || echo never)" --front-idle-timeout "$FRONT_IDLE_TIMEOUT"
-    --access-log false)
+    --front-client-max-connections 0 --access-log false)
 }
 node_flags() { if [ "$1" = 1 ]; then echo "$FRONT_NODE_FLAGS"; else echo "$NODE_FLAGS"; fi; }
 # node_cmdline N: node N's command line as run (with the temporary folder shown as WORK).
@@ -518,7 +519,7 @@ if want idle; then
     echo "\`wrk -c256\` first, so its connection pools to the nodes are in the \"before\" numbers); one \`GET /session-demo/hello\`"
     echo "(HTTP/1.1 keep-alive) on each, then all held idle while the front's JVM is measured (\`jcmd PID GC.run\`, then"
     echo "\`jstat -gc\`: S0U+S1U+EU+OU; VmRSS from /proc), then a second request on $IDLE_SECOND of them, then all"
-    echo "closed. Node 1 runs with --front-idle-timeout $FRONT_IDLE_TIMEOUT (default 60s) so they stay open meanwhile."
+    echo "closed. Node 1 runs with --front-idle-timeout $FRONT_IDLE_TIMEOUT (default 60s) and --front-client-max-connections 0 (default 1024 a client address; all of these come from 127.0.0.1) so they stay open meanwhile."
     echo
     echo "| what | value |"
     echo "|---|---|"
