@@ -7,8 +7,8 @@
 #   3. failure detection and merge: crash (kill -9) and freeze (SIGSTOP) detection, merge after SIGCONT
 # Usage: bench/cluster.sh   (RUNS=3 durability runs, DETECT_RUNS=5; results in bench/out/cluster.md)
 #        SECTIONS="cost" bench/cluster.sh   runs only some of: durability cost detect
-#        PIN=1 SECTIONS="cost" bench/cluster.sh   the cost section with node 1 on CPU 0 and node 2 and
-#          wrk on CPU 1, as if node 1 had a host of its own: node 2's work no longer takes node 1's CPU
+#        PIN=1 SECTIONS="cost" bench/cluster.sh   node 1 on CPU 0, node 2 and wrk on CPU 1 (in every
+#          section run), as if node 1 had a host of its own: node 2's work no longer takes node 1's CPU
 #        KEEP=1 bench/cluster.sh   keeps the nodes' folders and logs (the path is printed at the end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
