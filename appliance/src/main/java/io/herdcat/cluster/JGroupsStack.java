@@ -33,8 +33,9 @@ import org.jgroups.stack.Protocol;
  * The JGroups protocol stack of a node, bottom (transport) first: JGroups' own tcp.xml, with
  * discovery chosen by configuration, failure detection tuned (a killed process leaves the view in
  * about {@code crash.timeout}, a silent one within 1.3 × {@code silence.timeout}), quick merges after a
- * partition heals, every message sealed right above the transport ({@link MessageSeal}: encrypted and
- * authenticated, headers included, replays refused) and joins proven with {@link HmacAuthToken}.
+ * partition heals, with the larger side first in the merged view ({@link MergeOrder}), every message
+ * sealed right above the transport ({@link MessageSeal}: encrypted and authenticated, headers
+ * included, replays refused) and joins proven with {@link HmacAuthToken}.
  */
 final class JGroupsStack {
     /** A discovery answer from a running cluster on a LAN takes milliseconds; see {@link QuietDiscoveryWindow}. */
@@ -90,6 +91,8 @@ final class JGroupsStack {
         gms.setMaxJoinAttempts(10);
         gms.setValue("all_clients_retry_timeout", 300);
         gms.printLocalAddress(false);
+        // a healed partition's view lists the larger side first, so its front stays where it was
+        gms.setMembershipChangePolicy(new MergeOrder());
         stack.add(gms);
         stack.add(new MFC());
         stack.add(new UFC());
